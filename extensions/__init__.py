@@ -1,0 +1,1 @@
+"""Copier extensions of copier-backend: the stack catalog and its Jinja glue."""

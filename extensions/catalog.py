@@ -1,0 +1,198 @@
+"""The stack catalog: the one place that knows the stack choices.
+
+Every stack question's choices, what each choice brings (dependencies,
+environment variables, servers) and which choices exclude which live here.
+copier.yml asks it for choices and refusals (through extensions/stack.py),
+templates read the context it derives, and the template's tests enumerate
+the valid combinations from it. A new option is one entry here plus its files.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+
+STACK_QUESTIONS = ("framework", "orm", "database", "queue", "broker", "auth")
+
+
+@dataclass(frozen=True)
+class EnvVar:
+    """An environment variable a rendered service reads, as .env.example shows it."""
+
+    name: str
+    example: str
+    comment: str
+
+
+@dataclass(frozen=True)
+class Option:
+    """One answer to a stack question and everything that answer brings."""
+
+    value: str
+    label: str
+    requires: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    dependencies: tuple[str, ...] = ()
+    env: tuple[EnvVar, ...] = ()
+    servers: tuple[str, ...] = ()
+    is_async: bool = False
+    uses_broker: bool = False
+    url_scheme: Mapping[str, str] = field(default_factory=dict)
+
+
+def _needs(**allowed: str) -> dict[str, frozenset[str]]:
+    return {question: frozenset(values.split()) for question, values in allowed.items()}
+
+
+BASE_DEPENDENCIES = (
+    "alembic>=1.14",
+    "pydantic-settings>=2.7",
+    "pyyaml>=6.0.2",
+    "swagger-ui-py>=25.7",
+)
+
+BASE_ENV = (
+    EnvVar("ENVIRONMENT", "development", "development, test or production"),
+    EnvVar("SECRET_KEY", "change-me-to-a-random-string-of-32-bytes-or-more",
+           "signing key; production refuses a short or example value"),
+    EnvVar("APP_NAME", "", "the name in docs and logs; empty keeps config/settings.yaml"),
+    EnvVar("HOST", "127.0.0.1", "address the server binds"),
+    EnvVar("PORT", "8000", "port the server listens on"),
+    EnvVar("WORKERS", "1", "server worker processes"),
+    EnvVar("MIGRATE_ON_START", "true", "apply pending migrations at start-up"),
+    EnvVar("CORS_ORIGINS", "", "comma-separated allowed origins; none by default"),
+    EnvVar("MAX_BODY_BYTES", "1048576", "request body limit in bytes"),
+    EnvVar("LOG_LEVEL", "INFO", "DEBUG, INFO, WARNING, ERROR"),
+    EnvVar("LOG_FORMAT", "json", "json or console"),
+)
+
+CATALOG: dict[str, tuple[Option, ...]] = {
+    "framework": (
+        Option(
+            "fastapi",
+            "FastAPI (async, uvicorn)",
+            dependencies=("fastapi>=0.115", "uvicorn[standard]>=0.32"),
+            is_async=True,
+        ),
+    ),
+    "orm": (
+        Option(
+            "sqlalchemy",
+            "SQLAlchemy 2.0 with Alembic migrations",
+            requires=_needs(framework="fastapi flask"),
+            dependencies=("sqlalchemy[asyncio]>=2.0.36",),
+        ),
+    ),
+    "database": (
+        Option(
+            "sqlite",
+            "SQLite (a file; no server needed)",
+            dependencies=("aiosqlite>=0.20",),
+            env=(EnvVar("DATABASE_URL", "sqlite+aiosqlite:///./app.db", "the database"),),
+            url_scheme={"async": "sqlite+aiosqlite", "sync": "sqlite"},
+        ),
+    ),
+    "queue": (Option("none", "No background jobs"),),
+    "broker": (
+        Option("redis", "Redis", servers=("redis",)),
+        Option("rabbitmq", "RabbitMQ", servers=("rabbitmq",)),
+    ),
+    "auth": (
+        Option("none", "No authentication: every route is public"),
+        Option(
+            "jwt",
+            "JWT access tokens with rotating refresh tokens",
+            dependencies=("argon2-cffi>=23.1", "email-validator>=2.2", "pyjwt>=2.10"),
+            env=(
+                EnvVar("ADMIN_EMAIL", "", "admin created at start-up when set"),
+                EnvVar("ADMIN_PASSWORD", "", "password of that admin (8 to 128 characters)"),
+                EnvVar("RATE_LIMIT_AUTH", "5/minute", "limit on login and register per client"),
+                EnvVar("ACCESS_TOKEN_MINUTES", "15", "access token lifetime"),
+                EnvVar("REFRESH_TOKEN_DAYS", "7", "refresh token lifetime"),
+                EnvVar("JWT_ALGORITHM", "HS256", "HS256, HS384 or HS512"),
+                EnvVar("PASSWORD_HASH_TIME_COST", "3", "Argon2id passes"),
+                EnvVar("PASSWORD_HASH_MEMORY_KIB", "65536", "Argon2id memory in KiB"),
+            ),
+        ),
+    ),
+}
+
+DEFAULTS = {
+    "framework": "fastapi",
+    "orm": "sqlalchemy",
+    "database": "sqlite",
+    "queue": "none",
+    "broker": "redis",
+    "auth": "jwt",
+}
+
+
+def option(question: str, value: str) -> Option:
+    """The catalog entry for one answer; KeyError names an unknown one."""
+    for entry in CATALOG[question]:
+        if entry.value == value:
+            return entry
+    known = ", ".join(entry.value for entry in CATALOG[question])
+    raise KeyError(f"{question}={value!r} is not in the catalog (known: {known})")
+
+
+def asks_broker(queue: str) -> bool:
+    """Whether the broker question applies to this queue."""
+    return option("queue", queue).uses_broker
+
+
+def conflict(answers: Mapping[str, str], question: str, value: str) -> str:
+    """Why `question=value` cannot go with the other answers, or "" when it can.
+
+    Only answers to questions asked before `question` are considered, so the
+    message always names a choice the person has already made.
+    """
+    candidate = option(question, value)
+    earlier = STACK_QUESTIONS[: STACK_QUESTIONS.index(question)]
+    for other in earlier:
+        chosen = answers.get(other)
+        if chosen is None or (other == "broker" and not asks_broker(answers["queue"])):
+            continue
+        allowed = candidate.requires.get(other)
+        if allowed is not None and chosen not in allowed:
+            needs = " or ".join(sorted(allowed))
+            return f"{question}={value} needs {other}={needs}, not {other}={chosen}"
+        reverse = option(other, chosen).requires.get(question)
+        if reverse is not None and value not in reverse:
+            needs = " or ".join(sorted(reverse))
+            return f"{other}={chosen} needs {question}={needs}, not {question}={value}"
+    return ""
+
+
+def combination_error(answers: Mapping[str, str]) -> str:
+    """The first conflict in a full set of stack answers, or "" when valid."""
+    for question in STACK_QUESTIONS:
+        if question == "broker" and not asks_broker(answers["queue"]):
+            continue
+        if error := conflict(answers, question, answers[question]):
+            return error
+    return ""
+
+
+def all_combinations() -> Iterator[dict[str, str]]:
+    """Every valid stack combination; broker appears only where it is asked."""
+    axes = [tuple(entry.value for entry in CATALOG[q]) for q in STACK_QUESTIONS]
+    seen: set[tuple[tuple[str, str], ...]] = set()
+    for values in itertools.product(*axes):
+        answers = dict(zip(STACK_QUESTIONS, values, strict=True))
+        if not asks_broker(answers["queue"]):
+            answers.pop("broker")
+        key = tuple(sorted(answers.items()))
+        if key in seen or combination_error({**DEFAULTS, **answers}):
+            continue
+        seen.add(key)
+        yield answers
+
+
+def chosen_options(answers: Mapping[str, str]) -> list[Option]:
+    """The catalog entries of one combination, in question order."""
+    return [
+        option(question, answers[question])
+        for question in STACK_QUESTIONS
+        if question != "broker" or asks_broker(answers["queue"])
+    ]

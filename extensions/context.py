@@ -1,0 +1,34 @@
+"""The derived context: values computed once from the answers, used by name in templates."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from . import catalog
+
+
+def derive(answers: Mapping[str, Any]) -> dict[str, Any]:
+    """Everything templates need to know about the chosen stack."""
+    chosen = catalog.chosen_options(answers)
+    framework = catalog.option("framework", answers["framework"])
+    database = catalog.option("database", answers["database"])
+    mode = "async" if framework.is_async else "sync"
+    env: dict[str, catalog.EnvVar] = {var.name: var for var in catalog.BASE_ENV}
+    for entry in chosen:
+        env.update({var.name: var for var in entry.env})
+    servers = sorted({server for entry in chosen for server in entry.servers})
+    dependencies = set(catalog.BASE_DEPENDENCIES)
+    for entry in chosen:
+        dependencies.update(entry.dependencies)
+    return {
+        "is_async": framework.is_async,
+        "has_auth": answers["auth"] != "none",
+        "has_queue": answers["queue"] != "none",
+        "uses_alembic": answers["orm"] in ("sqlalchemy", "sqlmodel"),
+        "database_url": f"{database.url_scheme[mode]}:///./{answers['package_name']}.db",
+        "dependencies": sorted(dependencies, key=str.lower),
+        "env_vars": list(env.values()),
+        "servers": servers,
+        "needs_redis": "redis" in servers,
+    }

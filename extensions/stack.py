@@ -1,0 +1,82 @@
+"""Jinja glue between copier.yml, the templates and the stack catalog.
+
+Copier loads this file by path (copier-template-extensions). It imports the
+catalog package from the template checkout it sits in, under a name unique to
+that checkout: `copier update` renders an old and a new template version in one
+process, and each must see its own catalog.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import importlib.util
+import json
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from copier_template_extensions import ContextHook
+from jinja2 import Environment, pass_context
+from jinja2.ext import Extension
+from jinja2.runtime import Context
+
+
+def _load_package() -> str:
+    folder = Path(__file__).resolve().parent
+    name = "copier_backend_" + hashlib.sha1(str(folder).encode()).hexdigest()[:12]
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(
+            name, folder / "__init__.py", submodule_search_locations=[str(folder)]
+        )
+        assert spec is not None and spec.loader is not None
+        package = importlib.util.module_from_spec(spec)
+        sys.modules[name] = package
+        spec.loader.exec_module(package)
+    return name
+
+
+_PACKAGE = _load_package()
+catalog: ModuleType = importlib.import_module(f"{_PACKAGE}.catalog")
+context: ModuleType = importlib.import_module(f"{_PACKAGE}.context")
+questions: ModuleType = importlib.import_module(f"{_PACKAGE}.questions")
+
+
+@pass_context
+def stack_choices(ctx: Context, question: str) -> str:
+    """The catalog's choices for one question, as YAML for copier's `choices`.
+
+    A choice that conflicts with an earlier answer stays listed but disabled,
+    with the reason naming both choices; copier refuses it with that reason.
+    """
+    answers = {q: ctx.get(q) for q in catalog.STACK_QUESTIONS if ctx.get(q) is not None}
+    choices = [
+        [entry.label, {"value": entry.value, "validator": catalog.conflict(answers, question, entry.value)}]
+        for entry in catalog.CATALOG[question]
+    ]
+    return json.dumps(choices)
+
+
+class StackExtension(Extension):
+    """Globals and filters that copier.yml uses to ask and validate."""
+
+    def __init__(self, environment: Environment) -> None:
+        super().__init__(environment)
+        environment.globals["stack_choices"] = stack_choices
+        environment.globals["asks_broker"] = catalog.asks_broker
+        environment.globals["stack_default"] = catalog.DEFAULTS.get
+        environment.filters["slug_error"] = questions.slug_error
+        environment.filters["package_error"] = questions.package_error
+        environment.filters["email_error"] = questions.email_error
+        environment.filters["python_version_error"] = questions.python_version_error
+        environment.filters["text_error"] = questions.text_error
+
+
+class StackContext(ContextHook):
+    """Adds the derived context (extensions/context.py) to every rendered file."""
+
+    def hook(self, ctx: dict[str, Any]) -> None:
+        needed = ("package_name", "framework", "orm", "database", "queue", "auth")
+        if all(name in ctx for name in needed):
+            ctx.update(context.derive(ctx))

@@ -1,0 +1,3 @@
+"""HTTP layer: routes, dependencies and middleware."""
+
+API_PREFIX = "/api/v1"

@@ -1,0 +1,28 @@
+"""Liveness and readiness."""
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from src.schemas.health import Liveness, Readiness
+
+router = APIRouter(prefix="/health", tags=["health"])
+
+
+@router.get("/live", response_model=Liveness)
+async def live() -> Liveness:
+    """The process is up."""
+    return Liveness()
+
+
+@router.get(
+    "/ready",
+    response_model=Readiness,
+    responses={503: {"model": Readiness, "description": "A dependency is down"}},
+)
+async def ready(request: Request) -> JSONResponse:
+    """Every dependency answers; 503 names the one that does not."""
+    database_ok = await request.app.state.database.is_available()
+    checks = {"database": "ok" if database_ok else "unavailable"}
+    healthy = all(state == "ok" for state in checks.values())
+    body = Readiness(status="ok" if healthy else "unavailable", checks=checks)
+    return JSONResponse(body.model_dump(), status_code=200 if healthy else 503)

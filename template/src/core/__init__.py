@@ -1,0 +1,1 @@
+"""Cross-cutting core: configuration, security, errors, logging, database."""

@@ -1,0 +1,23 @@
+"""Alembic migrations, applied from code (start-up and tests)."""
+
+from alembic import command
+from alembic.config import Config
+
+from src.core.config import ROOT_DIR
+
+
+def alembic_config(database_url: str) -> Config:
+    config = Config(str(ROOT_DIR / "alembic.ini"))
+    config.set_main_option("script_location", str(ROOT_DIR / "config" / "alembic"))
+    # ConfigParser treats % as interpolation; URLs may hold percent-encoded parts.
+    config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
+    return config
+
+
+def upgrade_to_head(database_url: str) -> None:
+    """Apply every pending migration."""
+    command.upgrade(alembic_config(database_url), "head")
+
+
+def downgrade_to_base(database_url: str) -> None:
+    command.downgrade(alembic_config(database_url), "base")
