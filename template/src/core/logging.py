@@ -14,7 +14,9 @@ from src.core.config import ROOT_DIR, Settings
 request_id_var: ContextVar[str] = ContextVar("request_id", default="-")
 
 # Attributes every LogRecord has; anything else was passed with `extra=`.
-_STANDARD_ATTRS = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "color_message"}
+_STANDARD_ATTRS = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
+# Duplicates of the message that uvicorn adds for terminals.
+_DROPPED_ATTRS = frozenset({"color_message"})
 
 
 class RequestIdFilter(logging.Filter):
@@ -36,7 +38,11 @@ class JsonFormatter(logging.Formatter):
             "message": record.getMessage(),
         }
         entry.update(
-            {key: value for key, value in record.__dict__.items() if key not in _STANDARD_ATTRS}
+            {
+                key: value
+                for key, value in record.__dict__.items()
+                if key not in _STANDARD_ATTRS | _DROPPED_ATTRS
+            }
         )
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)

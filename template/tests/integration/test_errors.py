@@ -1,0 +1,92 @@
+"""The error envelope on every kind of failure, including the framework's own."""
+
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from httpx import AsyncClient, Response
+
+ITEMS = "/api/v1/items"
+
+
+def error_of(response: Response) -> dict[str, Any]:
+    body = response.json()
+    assert set(body) == {"error"}
+    error: dict[str, Any] = body["error"]
+    assert isinstance(error["details"], list)
+    return error
+
+
+async def test_unknown_route_is_404(client: AsyncClient) -> None:
+    response = await client.get("/api/v1/nothing-here")
+    assert response.status_code == 404
+    assert error_of(response)["code"] == "NOT_FOUND"
+
+
+async def test_wrong_method_is_405(client: AsyncClient) -> None:
+    response = await client.put("/health/live")
+    assert response.status_code == 405
+    assert error_of(response)["code"] == "METHOD_NOT_ALLOWED"
+
+
+async def test_malformed_json_is_400_bad_request(
+    client: AsyncClient, user_headers: dict[str, str]
+) -> None:
+    headers = {**user_headers, "Content-Type": "application/json"}
+    response = await client.post(ITEMS, content=b'{"name": ', headers=headers)
+    assert response.status_code == 400
+    assert error_of(response)["code"] == "BAD_REQUEST"
+
+
+async def test_wrong_content_type_is_400_bad_request(
+    client: AsyncClient, user_headers: dict[str, str]
+) -> None:
+    headers = {**user_headers, "Content-Type": "text/plain"}
+    response = await client.post(ITEMS, content=b'{"name": "x"}', headers=headers)
+    assert response.status_code == 400
+    assert error_of(response)["code"] == "BAD_REQUEST"
+
+
+async def test_missing_body_is_a_validation_error(
+    client: AsyncClient, user_headers: dict[str, str]
+) -> None:
+    response = await client.post(ITEMS, headers=user_headers)
+    assert response.status_code == 400
+    assert error_of(response)["code"] == "VALIDATION_ERROR"
+
+
+@pytest.mark.parametrize("settings_overrides", [{"max_body_bytes": 64}])
+async def test_body_over_the_limit_is_413(
+    client: AsyncClient, user_headers: dict[str, str]
+) -> None:
+    response = await client.post(ITEMS, json={"name": "x" * 100}, headers=user_headers)
+    assert response.status_code == 413
+    assert error_of(response)["code"] == "PAYLOAD_TOO_LARGE"
+
+
+@pytest.mark.parametrize("settings_overrides", [{"max_body_bytes": 64}])
+async def test_streamed_body_over_the_limit_is_413(
+    client: AsyncClient, user_headers: dict[str, str]
+) -> None:
+    async def chunks() -> Any:
+        for _ in range(4):
+            yield b'{"name": "' + b"x" * 30
+
+    headers = {**user_headers, "Content-Type": "application/json"}
+    response = await client.post(ITEMS, content=chunks(), headers=headers)
+    assert response.status_code == 413
+    assert error_of(response)["code"] == "PAYLOAD_TOO_LARGE"
+
+
+async def test_unhandled_error_is_500_without_details(app: FastAPI, client: AsyncClient) -> None:
+    @app.get("/boom")
+    async def boom() -> None:
+        raise RuntimeError("secret internals")
+
+    response = await client.get("/boom", headers={"X-Request-ID": "trace-me"})
+    assert response.status_code == 500
+    error = error_of(response)
+    assert error["code"] == "INTERNAL_ERROR"
+    assert "trace-me" in error["message"]
+    assert "secret internals" not in response.text
+    assert response.headers["x-content-type-options"] == "nosniff"
