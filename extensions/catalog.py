@@ -31,11 +31,13 @@ class Option:
 
     value: str
     label: str
+    name: str
     requires: Mapping[str, frozenset[str]] = field(default_factory=dict)
     dependencies: tuple[str, ...] = ()
     env: tuple[EnvVar, ...] = ()
     servers: tuple[str, ...] = ()
     is_async: bool = False
+    migrations: str = ""
     uses_broker: bool = False
     url_scheme: Mapping[str, str] = field(default_factory=dict)
 
@@ -53,8 +55,11 @@ BASE_DEPENDENCIES = (
 
 BASE_ENV = (
     EnvVar("ENVIRONMENT", "development", "development, test or production"),
-    EnvVar("SECRET_KEY", "change-me-to-a-random-string-of-32-bytes-or-more",
-           "signing key; production refuses a short or example value"),
+    EnvVar(
+        "SECRET_KEY",
+        "change-me-to-a-random-string-of-32-bytes-or-more",
+        "signing key; production refuses a short or example value",
+    ),
     EnvVar("APP_NAME", "", "the name in docs and logs; empty keeps config/settings.yaml"),
     EnvVar("HOST", "127.0.0.1", "address the server binds"),
     EnvVar("PORT", "8000", "port the server listens on"),
@@ -71,6 +76,7 @@ CATALOG: dict[str, tuple[Option, ...]] = {
         Option(
             "fastapi",
             "FastAPI (async, uvicorn)",
+            "FastAPI",
             dependencies=("fastapi>=0.115", "uvicorn[standard]>=0.32"),
             is_async=True,
         ),
@@ -79,29 +85,33 @@ CATALOG: dict[str, tuple[Option, ...]] = {
         Option(
             "sqlalchemy",
             "SQLAlchemy 2.0 with Alembic migrations",
+            "SQLAlchemy 2.0",
             requires=_needs(framework="fastapi flask"),
             dependencies=("sqlalchemy[asyncio]>=2.0.36",),
+            migrations="alembic",
         ),
     ),
     "database": (
         Option(
             "sqlite",
             "SQLite (a file; no server needed)",
+            "SQLite",
             dependencies=("aiosqlite>=0.20",),
             env=(EnvVar("DATABASE_URL", "sqlite+aiosqlite:///./app.db", "the database"),),
             url_scheme={"async": "sqlite+aiosqlite", "sync": "sqlite"},
         ),
     ),
-    "queue": (Option("none", "No background jobs"),),
+    "queue": (Option("none", "No background jobs", "no job queue"),),
     "broker": (
-        Option("redis", "Redis", servers=("redis",)),
-        Option("rabbitmq", "RabbitMQ", servers=("rabbitmq",)),
+        Option("redis", "Redis", "Redis", servers=("redis",)),
+        Option("rabbitmq", "RabbitMQ", "RabbitMQ", servers=("rabbitmq",)),
     ),
     "auth": (
-        Option("none", "No authentication: every route is public"),
+        Option("none", "No authentication: every route is public", "no authentication"),
         Option(
             "jwt",
             "JWT access tokens with rotating refresh tokens",
+            "JWT bearer tokens",
             dependencies=("argon2-cffi>=23.1", "email-validator>=2.2", "pyjwt>=2.10"),
             env=(
                 EnvVar("ADMIN_EMAIL", "", "admin created at start-up when set"),
@@ -189,10 +199,10 @@ def all_combinations() -> Iterator[dict[str, str]]:
         yield answers
 
 
-def chosen_options(answers: Mapping[str, str]) -> list[Option]:
-    """The catalog entries of one combination, in question order."""
-    return [
-        option(question, answers[question])
+def chosen_options(answers: Mapping[str, str]) -> dict[str, Option]:
+    """The catalog entries of one combination, by question, in question order."""
+    return {
+        question: option(question, answers[question])
         for question in STACK_QUESTIONS
         if question != "broker" or asks_broker(answers["queue"])
-    ]
+    }

@@ -10,9 +10,9 @@ from . import catalog
 
 def derive(answers: Mapping[str, Any]) -> dict[str, Any]:
     """Everything templates need to know about the chosen stack."""
-    chosen = catalog.chosen_options(answers)
-    framework = catalog.option("framework", answers["framework"])
-    database = catalog.option("database", answers["database"])
+    by_question = catalog.chosen_options(answers)
+    chosen = list(by_question.values())
+    framework, database = by_question["framework"], by_question["database"]
     mode = "async" if framework.is_async else "sync"
     env: dict[str, catalog.EnvVar] = {var.name: var for var in catalog.BASE_ENV}
     for entry in chosen:
@@ -21,11 +21,13 @@ def derive(answers: Mapping[str, Any]) -> dict[str, Any]:
     dependencies = set(catalog.BASE_DEPENDENCIES)
     for entry in chosen:
         dependencies.update(entry.dependencies)
+    names = {f"{question}_name": entry.name for question, entry in by_question.items()}
     return {
+        **names,
         "is_async": framework.is_async,
         "has_auth": answers["auth"] != "none",
         "has_queue": answers["queue"] != "none",
-        "uses_alembic": answers["orm"] in ("sqlalchemy", "sqlmodel"),
+        "uses_alembic": by_question["orm"].migrations == "alembic",
         "database_url": f"{database.url_scheme[mode]}:///./{answers['package_name']}.db",
         "dependencies": sorted(dependencies, key=str.lower),
         "env_vars": list(env.values()),

@@ -11,10 +11,34 @@ SUPPORTED_PYTHONS = ("3.11", "3.12", "3.13")
 # Import names a service's own package must not take: its layout and what it imports.
 SHADOWED = frozenset(
     {
-        "alembic", "app", "argon2", "asyncpg", "celery", "config", "django", "dramatiq",
-        "email_validator", "fastapi", "flask", "httpx", "jwt", "main", "pydantic",
-        "pydantic_settings", "pytest", "redis", "rq", "arq", "sqlalchemy", "sqlmodel",
-        "src", "starlette", "tests", "tortoise", "uvicorn", "yaml",
+        "alembic",
+        "app",
+        "argon2",
+        "asyncpg",
+        "celery",
+        "config",
+        "django",
+        "dramatiq",
+        "email_validator",
+        "fastapi",
+        "flask",
+        "httpx",
+        "jwt",
+        "main",
+        "pydantic",
+        "pydantic_settings",
+        "pytest",
+        "redis",
+        "rq",
+        "arq",
+        "sqlalchemy",
+        "sqlmodel",
+        "src",
+        "starlette",
+        "tests",
+        "tortoise",
+        "uvicorn",
+        "yaml",
     }
 )
 
@@ -71,6 +95,6 @@ def text_error(value: str, name: str, max_length: int = 200) -> str:
         return f"{name} must not be empty"
     if len(value) > max_length:
         return f"{name} is {len(value)} characters long; at most {max_length}"
-    if any(char in value for char in "\"\\\n"):
+    if any(char in value for char in '"\\\n'):
         return f"{name} must not contain quotes, backslashes or line breaks"
     return ""

@@ -30,7 +30,8 @@ def _load_package() -> str:
         spec = importlib.util.spec_from_file_location(
             name, folder / "__init__.py", submodule_search_locations=[str(folder)]
         )
-        assert spec is not None and spec.loader is not None
+        if spec is None or spec.loader is None:
+            raise ImportError(f"cannot load the stack catalog from {folder}")
         package = importlib.util.module_from_spec(spec)
         sys.modules[name] = package
         spec.loader.exec_module(package)
@@ -51,10 +52,10 @@ def stack_choices(ctx: Context, question: str) -> str:
     with the reason naming both choices; copier refuses it with that reason.
     """
     answers = {q: ctx.get(q) for q in catalog.STACK_QUESTIONS if ctx.get(q) is not None}
-    choices = [
-        [entry.label, {"value": entry.value, "validator": catalog.conflict(answers, question, entry.value)}]
-        for entry in catalog.CATALOG[question]
-    ]
+    choices = []
+    for entry in catalog.CATALOG[question]:
+        reason = catalog.conflict(answers, question, entry.value)
+        choices.append([entry.label, {"value": entry.value, "validator": reason}])
     return json.dumps(choices)
 
 
@@ -78,5 +79,10 @@ class StackContext(ContextHook):
 
     def hook(self, ctx: dict[str, Any]) -> None:
         needed = ("package_name", "framework", "orm", "database", "queue", "auth")
-        if all(name in ctx for name in needed):
+        if not all(name in ctx for name in needed):
+            return
+        try:
             ctx.update(context.derive(ctx))
+        except KeyError:
+            # An answer outside the catalog: copier refuses it by name when it asks.
+            return

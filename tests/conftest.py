@@ -1,0 +1,44 @@
+"""Fixtures of the template's own tests: a plain snapshot of the template, and renders."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pytest_copier.plugin import CopierFixture
+
+from extensions import catalog
+
+ROOT = Path(__file__).resolve().parents[1]
+TEMPLATE_PARTS = ("copier.yml", "extensions", "template")
+COMBINATIONS = list(catalog.all_combinations())
+
+
+def combination_id(answers: dict[str, str]) -> str:
+    return "-".join(answers[q] for q in catalog.STACK_QUESTIONS if q in answers)
+
+
+def snapshot(destination: Path) -> Path:
+    """The template as plain files (no git): copier renders it without cloning."""
+    ignore = shutil.ignore_patterns("__pycache__", ".mypy_cache", ".ruff_cache", ".venv")
+    destination.mkdir(parents=True, exist_ok=True)
+    for part in TEMPLATE_PARTS:
+        source = ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, destination / part, ignore=ignore)
+        else:
+            shutil.copy2(source, destination / part)
+    return destination
+
+
+@pytest.fixture(scope="session")
+def copier_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Overrides pytest-copier's git-initialised copy with a plain snapshot."""
+    return snapshot(tmp_path_factory.mktemp("template"))
+
+
+def render(copier: CopierFixture, destination: Path, **answers: Any) -> Path:
+    copier.copy(destination, **answers)
+    return destination

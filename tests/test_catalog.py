@@ -1,0 +1,121 @@
+"""The stack catalog, its derived context and the project-question validators."""
+
+from __future__ import annotations
+
+import functools
+import itertools
+
+import pytest
+
+from extensions import catalog, context, questions
+
+PROJECT = {"package_name": "my_service"}
+
+
+def test_every_option_value_is_unique_per_question() -> None:
+    for question, options in catalog.CATALOG.items():
+        values = [entry.value for entry in options]
+        assert len(values) == len(set(values)), question
+
+
+def test_defaults_are_catalog_choices_and_valid() -> None:
+    for question, value in catalog.DEFAULTS.items():
+        catalog.option(question, value)
+    assert catalog.combination_error(catalog.DEFAULTS) == ""
+
+
+def test_unknown_option_names_the_known_ones() -> None:
+    with pytest.raises(KeyError, match="known: fastapi"):
+        catalog.option("framework", "rails")
+
+
+def test_combinations_are_exactly_the_valid_product() -> None:
+    axes = [[entry.value for entry in catalog.CATALOG[q]] for q in catalog.STACK_QUESTIONS]
+    expected = set()
+    for values in itertools.product(*axes):
+        answers = dict(zip(catalog.STACK_QUESTIONS, values, strict=True))
+        if not catalog.asks_broker(answers["queue"]):
+            answers.pop("broker")
+        if not catalog.combination_error({**catalog.DEFAULTS, **answers}):
+            expected.add(tuple(sorted(answers.items())))
+    found = [tuple(sorted(c.items())) for c in catalog.all_combinations()]
+    assert len(found) == len(set(found))
+    assert set(found) == expected
+    assert found
+
+
+def test_conflict_names_both_choices(monkeypatch: pytest.MonkeyPatch) -> None:
+    extra = catalog.Option(
+        "tortoise", "Tortoise", "Tortoise", requires={"framework": frozenset({"other"})}
+    )
+    monkeypatch.setitem(catalog.CATALOG, "orm", (*catalog.CATALOG["orm"], extra))
+    error = catalog.conflict({"framework": "fastapi"}, "orm", "tortoise")
+    assert error == "orm=tortoise needs framework=other, not framework=fastapi"
+
+
+def test_reverse_conflict_names_both_choices(monkeypatch: pytest.MonkeyPatch) -> None:
+    picky = catalog.Option("picky", "Picky", "Picky", requires={"orm": frozenset({"special"})})
+    plain = catalog.Option("plain", "Plain", "Plain")
+    monkeypatch.setitem(catalog.CATALOG, "framework", (picky,))
+    monkeypatch.setitem(catalog.CATALOG, "orm", (plain,))
+    error = catalog.conflict({"framework": "picky"}, "orm", "plain")
+    assert error == "framework=picky needs orm=special, not orm=plain"
+
+
+@pytest.mark.parametrize("answers", list(catalog.all_combinations()))
+def test_derived_context_is_complete(answers: dict[str, str]) -> None:
+    derived = context.derive({**catalog.DEFAULTS, **answers, **PROJECT})
+    names = [var.name for var in derived["env_vars"]]
+    assert len(names) == len(set(names))
+    assert {"ENVIRONMENT", "SECRET_KEY", "DATABASE_URL"} <= set(names)
+    assert derived["dependencies"] == sorted(derived["dependencies"], key=str.lower)
+    assert derived["database_url"].endswith("/my_service.db")
+    assert derived["has_auth"] is (answers["auth"] != "none")
+
+
+@pytest.mark.parametrize(
+    ("check", "value", "message"),
+    [
+        (questions.slug_error, "My Service", "must start with a lower-case letter"),
+        (questions.slug_error, "9lives", "must start with a lower-case letter"),
+        (questions.slug_error, "a--b", "single '-' or '_'"),
+        (questions.slug_error, "json", "standard library module 'json'"),
+        (questions.slug_error, "fastapi", "package 'fastapi'"),
+        (questions.package_error, "my-service", "not a Python identifier"),
+        (questions.package_error, "MyService", "lower case"),
+        (questions.package_error, "class", "keyword"),
+        (questions.package_error, "match", "keyword"),
+        (questions.package_error, "asyncio", "standard library"),
+        (questions.package_error, "src", "package 'src'"),
+        (questions.package_error, "café", "not a Python identifier"),
+        (questions.email_error, "nobody", "not an e-mail address"),
+        (questions.email_error, "a@b", "not an e-mail address"),
+        (questions.python_version_error, "3.9", "choose one of 3.11, 3.12, 3.13"),
+        (questions.python_version_error, "three", "not supported"),
+        (functools.partial(questions.text_error, name="project_name"), "  ", "must not be empty"),
+    ],
+)
+def test_validators_name_the_problem(check: object, value: str, message: str) -> None:
+    assert callable(check)
+    assert message in check(value)
+
+
+@pytest.mark.parametrize(
+    ("check", "value"),
+    [
+        (questions.slug_error, "billing-api"),
+        (questions.slug_error, "orders"),
+        (questions.package_error, "billing_api"),
+        (questions.email_error, "team.backend@example.co.uk"),
+        (questions.python_version_error, "3.12"),
+        (functools.partial(questions.text_error, name="project_name"), "Billing API"),
+    ],
+)
+def test_validators_accept_good_values(check: object, value: str) -> None:
+    assert callable(check)
+    assert check(value) == ""
+
+
+def test_text_error_refuses_quotes_and_long_values() -> None:
+    assert "quotes" in questions.text_error('say "hi"', "description")
+    assert "at most 5" in questions.text_error("toolong", "description", max_length=5)
