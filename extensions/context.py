@@ -28,6 +28,7 @@ def derive(answers: Mapping[str, Any]) -> dict[str, Any]:
         "has_auth": answers["auth"] != "none",
         "has_queue": answers["queue"] != "none",
         "uses_alembic": by_question["orm"].migrations == "alembic",
+        "database_scheme": database.url_scheme[mode],
         "database_url": f"{database.url_scheme[mode]}:///./{answers['package_name']}.db",
         "dependencies": sorted(dependencies, key=str.lower),
         "env_vars": list(env.values()),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -9,15 +10,10 @@ from typing import Any
 import pytest
 from pytest_copier.plugin import CopierFixture
 
-from extensions import catalog
+pytest_plugins = ["tests.matrix"]
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATE_PARTS = ("copier.yml", "extensions", "template")
-COMBINATIONS = list(catalog.all_combinations())
-
-
-def combination_id(answers: dict[str, str]) -> str:
-    return "-".join(answers[q] for q in catalog.STACK_QUESTIONS if q in answers)
 
 
 def snapshot(destination: Path) -> Path:
@@ -37,6 +33,11 @@ def snapshot(destination: Path) -> Path:
 def copier_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Overrides pytest-copier's git-initialised copy with a plain snapshot."""
     return snapshot(tmp_path_factory.mktemp("template"))
+
+
+@pytest.fixture(scope="session")
+def worker_id_name() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "gw0")
 
 
 def render(copier: CopierFixture, destination: Path, **answers: Any) -> Path:

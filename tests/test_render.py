@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import compileall
 import re
 import subprocess
@@ -11,7 +12,8 @@ from pathlib import Path
 import pytest
 from pytest_copier.plugin import CopierFixture
 
-from tests.conftest import COMBINATIONS, combination_id, render
+from tests.conftest import render
+from tests.matrix import combination_id, record
 
 MAX_LINES = 150
 CRITICAL_FILES = (
@@ -54,21 +56,33 @@ LAYOUT = (
 JINJA_LEFTOVER = re.compile(r"\{\{-?\s*[A-Za-z_(]|\{%-?\s*\w|\{#")
 TEXT_SUFFIXES = {".py", ".md", ".toml", ".yaml", ".yml", ".ini", ".example", ".html", ".js", ""}
 
-PARAMS = [
-    pytest.param(c, id=combination_id(c), marks=pytest.mark.xdist_group(combination_id(c)))
-    for c in COMBINATIONS
-]
+
+@pytest.fixture(scope="session")
+def renders() -> dict[str, Path]:
+    """Each combination is rendered once per worker, whatever order its checks run in."""
+    return {}
 
 
-@pytest.fixture(scope="module", params=PARAMS)
+@pytest.fixture
 def project(
-    request: pytest.FixtureRequest,
+    combination: dict[str, str],
     copier_template: Path,
     tmp_path_factory: pytest.TempPathFactory,
+    renders: dict[str, Path],
 ) -> Path:
-    copier = CopierFixture(template=copier_template, defaults={}, monkeypatch=pytest.MonkeyPatch())
-    destination = tmp_path_factory.mktemp(combination_id(request.param))
-    return render(copier, destination / "svc", **request.param)
+    key = combination_id(combination)
+    if key not in renders:
+        copier = CopierFixture(
+            template=copier_template, defaults={}, monkeypatch=pytest.MonkeyPatch()
+        )
+        renders[key] = render(copier, tmp_path_factory.mktemp(key) / "svc", **combination)
+    return renders[key]
+
+
+@pytest.fixture(autouse=True)
+def _in_the_report(request: pytest.FixtureRequest, combination: dict[str, str]) -> None:
+    """Every check counts towards its combination's row of the matrix report."""
+    record(request, combination)
 
 
 def files(project: Path) -> list[Path]:
@@ -123,3 +137,31 @@ def test_compiles(project: Path) -> None:
     for folder in ("src", "tests", "config"):
         assert compileall.compile_dir(project / folder, quiet=1, force=True), folder
     assert compileall.compile_file(project / "main.py", quiet=1, force=True)
+
+
+ENV_READ = re.compile(r"""(?:getenv|environ\.get|environ\[)\(?\s*["']([A-Z][A-Z0-9_]*)["']""")
+
+
+def variables_read(project: Path) -> set[str]:
+    """Settings fields (each is read from the environment) and direct environment reads."""
+    tree = ast.parse((project / "src/core/config.py").read_text())
+    settings = next(n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == "Settings")
+    names = {
+        node.target.id.upper()
+        for node in settings.body
+        if isinstance(node, ast.AnnAssign)
+        and isinstance(node.target, ast.Name)
+        and node.target.id != "model_config"
+    }
+    for path in [project / "main.py", *(project / "src").rglob("*.py")]:
+        names.update(ENV_READ.findall(path.read_text()))
+    return names
+
+
+def test_env_example_lists_every_variable_the_code_reads(project: Path) -> None:
+    lines = (project / ".env.example").read_text().splitlines()
+    listed = {line.split("=", 1)[0] for line in lines if line and not line.startswith("#")}
+    read = variables_read(project)
+    assert read, "found no settings: the check itself is broken"
+    assert read - listed == set(), "read by the code but missing from .env.example"
+    assert listed - read == set(), "listed in .env.example but read by nothing"

@@ -1,0 +1,176 @@
+"""The real servers the matrix runs against, and a private corner of each per combination.
+
+Addresses come from the environment (standard local ports by default). Each
+combination gets its own PostgreSQL and MySQL database, its own Redis
+database number (one per pytest-xdist worker, flushed before and after) and its
+own RabbitMQ vhost, and everything is removed afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import warnings
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager, suppress
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import psycopg
+import pymysql
+import pytest
+import redis
+
+from extensions import catalog, context
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+ADDRESSES = {
+    "postgresql": os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432"),
+    "mysql": os.environ.get("TEST_MYSQL_URL", "mysql://root@127.0.0.1:3306"),
+    "redis": os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379"),
+    "rabbitmq": os.environ.get("TEST_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672"),
+}
+CONNECT_TIMEOUT = 2
+# Redis databases 1..15 go to xdist workers; 0 is left to whoever else uses the server.
+REDIS_DATABASES = 15
+
+
+@dataclass(frozen=True)
+class Address:
+    scheme: str
+    user: str
+    password: str
+    host: str
+    port: int
+
+    @classmethod
+    def of(cls, server: str) -> Address:
+        url = urlsplit(ADDRESSES[server])
+        return cls(
+            url.scheme, url.username or "", url.password or "", url.hostname or "", url.port or 0
+        )
+
+
+def reachable(server: str) -> bool:
+    address = Address.of(server)
+    try:
+        with socket.create_connection((address.host, address.port), timeout=CONNECT_TIMEOUT):
+            return True
+    except OSError:
+        return False
+
+
+def require(servers: list[str]) -> None:
+    """Fail under CI=true, skip loudly elsewhere, when a needed server is down."""
+    down = [server for server in servers if not reachable(server)]
+    if not down:
+        return
+    reason = f"server(s) not reachable: {', '.join(f'{s} at {ADDRESSES[s]}' for s in down)}"
+    if IN_CI:
+        pytest.fail(f"{reason} (CI=true: every server must be up; .ci/run starts them)")
+    warnings.warn(f"SKIPPED, {reason}", stacklevel=2)
+    pytest.skip(reason)
+
+
+def resource_name(combination: str) -> str:
+    """A name every server accepts: lower-case letters, digits and _; at most 60 characters."""
+    return ("cb_" + re.sub(r"[^a-z0-9]+", "_", combination.lower()))[:60]
+
+
+def redis_database(worker: str) -> int:
+    number = int(re.sub(r"\D", "", worker) or 0)
+    return 1 + number % REDIS_DATABASES
+
+
+@contextmanager
+def postgres_database(name: str) -> Iterator[str]:
+    a = Address.of("postgresql")
+    admin = f"postgresql://{a.user}:{a.password}@{a.host}:{a.port}/postgres"
+    with psycopg.connect(admin, autocommit=True, connect_timeout=CONNECT_TIMEOUT) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{a.user}:{a.password}@{a.host}:{a.port}/{name}"
+    finally:
+        with psycopg.connect(admin, autocommit=True, connect_timeout=CONNECT_TIMEOUT) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
+def mysql_database(name: str) -> Iterator[str]:
+    a = Address.of("mysql")
+
+    def execute(statement: str) -> None:
+        connection = pymysql.connect(
+            host=a.host,
+            port=a.port,
+            user=a.user,
+            password=a.password,
+            connect_timeout=CONNECT_TIMEOUT,
+            autocommit=True,
+        )
+        with connection, connection.cursor() as cursor:
+            cursor.execute(statement)
+
+    execute(f"DROP DATABASE IF EXISTS `{name}`")
+    execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
+    try:
+        yield f"{a.user}:{a.password}@{a.host}:{a.port}/{name}"
+    finally:
+        execute(f"DROP DATABASE IF EXISTS `{name}`")
+
+
+@contextmanager
+def redis_db(number: int) -> Iterator[str]:
+    a = Address.of("redis")
+    client = redis.Redis(host=a.host, port=a.port, db=number, socket_timeout=CONNECT_TIMEOUT)
+    with client:
+        client.flushdb()
+        try:
+            yield f"redis://{a.host}:{a.port}/{number}"
+        finally:
+            client.flushdb()
+
+
+def rabbitmqctl(*arguments: str) -> None:
+    subprocess.run(["rabbitmqctl", "-q", *arguments], check=True, capture_output=True, text=True)
+
+
+@contextmanager
+def rabbitmq_vhost(name: str) -> Iterator[str]:
+    a = Address.of("rabbitmq")
+    with suppress(subprocess.CalledProcessError):
+        rabbitmqctl("delete_vhost", name)
+    rabbitmqctl("add_vhost", name)
+    rabbitmqctl("set_permissions", "-p", name, a.user, ".*", ".*", ".*")
+    try:
+        yield f"amqp://{a.user}:{a.password}@{a.host}:{a.port}/{name}"
+    finally:
+        rabbitmqctl("delete_vhost", name)
+
+
+@contextmanager
+def environment(answers: dict[str, str], name: str, worker: str) -> Iterator[dict[str, str]]:
+    """The variables that point one combination's suite at its own corner of each server."""
+    derived = context.derive({**catalog.DEFAULTS, **answers, "package_name": "service"})
+    require(derived["servers"])
+    database_servers = catalog.option("database", answers["database"]).servers
+    env: dict[str, str] = {}
+    with ExitStack() as stack:
+        if "postgresql" in database_servers:
+            where = stack.enter_context(postgres_database(name))
+            env["DATABASE_URL"] = f"{derived['database_scheme']}://{where}"
+        if "mysql" in database_servers:
+            where = stack.enter_context(mysql_database(name))
+            env["DATABASE_URL"] = f"{derived['database_scheme']}://{where}"
+        if "redis" in derived["servers"]:
+            env["REDIS_URL"] = stack.enter_context(redis_db(redis_database(worker)))
+        if catalog.asks_broker(answers["queue"]):
+            env["BROKER_URL"] = (
+                env["REDIS_URL"]
+                if answers["broker"] == "redis"
+                else stack.enter_context(rabbitmq_vhost(name))
+            )
+        yield env

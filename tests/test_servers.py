@@ -1,0 +1,94 @@
+"""The matrix's server corners: each is created empty, usable, and removed afterwards."""
+
+from __future__ import annotations
+
+import subprocess
+
+import psycopg
+import pymysql
+import pytest
+import redis
+
+from tests import servers
+
+NAME = "cb_selftest"
+
+
+def test_resource_names_are_safe_for_every_server() -> None:
+    name = servers.resource_name("FastAPI-sqlalchemy-postgresql-celery-rabbitmq-jwt" * 3)
+    assert name.startswith("cb_")
+    assert len(name) <= 60
+    assert set(name) <= set("abcdefghijklmnopqrstuvwxyz0123456789_")
+
+
+def test_each_worker_has_its_own_redis_database() -> None:
+    numbers = {servers.redis_database(f"gw{n}") for n in range(8)}
+    assert len(numbers) == 8
+    assert 0 not in numbers
+
+
+def test_postgres_database_is_private_and_removed() -> None:
+    servers.require(["postgresql"])
+    with (
+        servers.postgres_database(NAME) as where,
+        psycopg.connect(f"postgresql://{where}") as connection,
+    ):
+        connection.execute("CREATE TABLE probe (id int)")
+        assert connection.execute("SELECT current_database()").fetchone() == (NAME,)
+    with pytest.raises(psycopg.OperationalError, match=NAME):
+        psycopg.connect(f"postgresql://{where}")
+
+
+def test_mysql_database_is_private_and_removed() -> None:
+    servers.require(["mysql"])
+    address = servers.Address.of("mysql")
+    with servers.mysql_database(NAME):
+        connection = pymysql.connect(
+            host=address.host, port=address.port, user=address.user, database=NAME
+        )
+        with connection, connection.cursor() as cursor:
+            cursor.execute("CREATE TABLE probe (id int)")
+    with pytest.raises(pymysql.err.OperationalError, match="Unknown database"):
+        pymysql.connect(host=address.host, port=address.port, user=address.user, database=NAME)
+
+
+def test_redis_database_is_flushed_before_and_after() -> None:
+    servers.require(["redis"])
+    address = servers.Address.of("redis")
+    client = redis.Redis(host=address.host, port=address.port, db=servers.redis_database("gw7"))
+    with client:
+        client.set("left-over", "1")
+        with servers.redis_db(servers.redis_database("gw7")) as url:
+            assert url.endswith(f"/{servers.redis_database('gw7')}")
+            assert client.dbsize() == 0
+            client.set("during", "1")
+        assert client.dbsize() == 0
+
+
+def test_rabbitmq_vhost_is_created_and_deleted() -> None:
+    servers.require(["rabbitmq"])
+
+    def vhosts() -> list[str]:
+        listed = subprocess.run(
+            ["rabbitmqctl", "-q", "list_vhosts"], capture_output=True, text=True, check=True
+        )
+        return listed.stdout.split()
+
+    with servers.rabbitmq_vhost(NAME) as url:
+        assert url.endswith(f"/{NAME}")
+        assert NAME in vhosts()
+    assert NAME not in vhosts()
+
+
+def test_unreachable_server_skips_outside_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(servers.ADDRESSES, "redis", "redis://127.0.0.1:1")
+    monkeypatch.setattr(servers, "IN_CI", False)
+    with pytest.warns(UserWarning, match="SKIPPED"), pytest.raises(pytest.skip.Exception):
+        servers.require(["redis"])
+
+
+def test_unreachable_server_fails_in_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(servers.ADDRESSES, "redis", "redis://127.0.0.1:1")
+    monkeypatch.setattr(servers, "IN_CI", True)
+    with pytest.raises(pytest.fail.Exception, match="CI=true"):
+        servers.require(["redis"])
