@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,6 +18,8 @@ def derive(answers: Mapping[str, Any]) -> dict[str, Any]:
     env: dict[str, catalog.EnvVar] = {var.name: var for var in catalog.BASE_ENV}
     for entry in chosen:
         env.update({var.name: var for var in entry.env})
+    database_url = f"{database.url_scheme[mode]}:///./{answers['package_name']}.db"
+    env["DATABASE_URL"] = dataclasses.replace(env["DATABASE_URL"], example=database_url)
     servers = sorted({server for entry in chosen for server in entry.servers})
     dependencies = set(catalog.BASE_DEPENDENCIES)
     for entry in chosen:
@@ -29,7 +32,7 @@ def derive(answers: Mapping[str, Any]) -> dict[str, Any]:
         "has_queue": answers["queue"] != "none",
         "uses_alembic": by_question["orm"].migrations == "alembic",
         "database_scheme": database.url_scheme[mode],
-        "database_url": f"{database.url_scheme[mode]}:///./{answers['package_name']}.db",
+        "database_url": database_url,
         "dependencies": sorted(dependencies, key=str.lower),
         "env_vars": list(env.values()),
         "servers": servers,

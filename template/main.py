@@ -6,7 +6,7 @@ import uvicorn
 from pydantic import ValidationError
 
 from src.core.config import get_settings
-from src.core.logging import configure_logging
+from src.core.logging import configure_logging, logging_config
 from src.core.migrations import upgrade_to_head
 
 
@@ -23,7 +23,8 @@ def main() -> None:
         host=settings.host,
         port=settings.port,
         workers=settings.workers,
-        log_config=None,
+        # uvicorn applies this in every worker process, not only in this one.
+        log_config=logging_config(settings),
         access_log=False,
         server_header=False,
     )

@@ -2,6 +2,7 @@
 
 import logging
 from collections.abc import Sequence
+from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -34,7 +35,8 @@ async def app_error(_request: Request, error: AppError) -> JSONResponse:
 async def http_error(_request: Request, error: HTTPException) -> JSONResponse:
     status = error.status_code
     message = _HTTP_MESSAGES.get(status) or str(error.detail)
-    code = ERROR_CODES.get(status, "INTERNAL_ERROR" if status >= 500 else "BAD_REQUEST")
+    fallback = "INTERNAL_ERROR" if status >= HTTPStatus.INTERNAL_SERVER_ERROR else "BAD_REQUEST"
+    code = ERROR_CODES.get(status, fallback)
     return JSONResponse(error_body(code, message), status_code=status, headers=error.headers)
 
 

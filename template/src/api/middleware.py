@@ -3,9 +3,12 @@
 import json
 import logging
 import time
+from http import HTTPStatus
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.exceptions import HTTPException
+from starlette.middleware.cors import CORSMiddleware
+from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from src.core.exceptions import error_body
@@ -87,7 +90,7 @@ class BodyLimitMiddleware:
         self.limit = max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in BODY_METHODS:
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)
@@ -97,7 +100,8 @@ class BodyLimitMiddleware:
             return
         has_body = (length is not None and length != "0") or "transfer-encoding" in headers
         media_type = headers.get("content-type", "").split(";")[0].strip().lower()
-        if has_body and scope["path"].startswith("/api/") and not _is_json(media_type):
+        is_api_body = scope["method"] in BODY_METHODS and scope["path"].startswith("/api/")
+        if has_body and is_api_body and not _is_json(media_type):
             await send_error(send, 400, "BAD_REQUEST", "Content-Type must be application/json")
             return
         received = 0
@@ -115,3 +119,15 @@ class BodyLimitMiddleware:
 
 def _is_json(media_type: str) -> bool:
     return media_type == "application/json" or media_type.endswith("+json")
+
+
+class JsonCORSMiddleware(CORSMiddleware):
+    """Starlette's CORS, with a refused preflight in the error envelope instead of plain text."""
+
+    def preflight_response(self, request_headers: Headers) -> Response:
+        response = super().preflight_response(request_headers)
+        if response.status_code < HTTPStatus.BAD_REQUEST:
+            return response
+        body = error_body("BAD_REQUEST", bytes(response.body).decode())
+        headers = {k: v for k, v in response.headers.items() if k.lower().startswith("access-")}
+        return JSONResponse(body, status_code=response.status_code, headers=headers)

@@ -19,14 +19,14 @@ class Database:
     def session(self) -> AsyncSession:
         return self.sessions()
 
-    async def is_available(self) -> bool:
-        """Whether the database answers a trivial query now."""
+    async def is_ready(self, schema_revision: str) -> bool:
+        """Whether the database answers now, with every migration applied."""
         try:
             async with self.engine.connect() as connection:
-                await connection.execute(text("SELECT 1"))
+                found = await connection.scalar(text("SELECT version_num FROM alembic_version"))
         except (OSError, SQLAlchemyError):
             return False
-        return True
+        return bool(found == schema_revision)
 
     async def close(self) -> None:
         await self.engine.dispose()

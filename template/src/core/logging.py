@@ -49,9 +49,13 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str)
 
 
-def configure_logging(settings: Settings) -> None:
-    """Apply config/logging.yaml with the level and format from settings."""
-    config = yaml.safe_load((ROOT_DIR / "config" / "logging.yaml").read_text())
+def logging_config(settings: Settings) -> dict[str, Any]:
+    """config/logging.yaml with the level and format from settings (dictConfig schema)."""
+    config: dict[str, Any] = yaml.safe_load((ROOT_DIR / "config" / "logging.yaml").read_text())
     config["root"]["level"] = settings.log_level
     config["handlers"]["console"]["formatter"] = settings.log_format
-    logging.config.dictConfig(config)
+    return config
+
+
+def configure_logging(settings: Settings) -> None:
+    logging.config.dictConfig(logging_config(settings))

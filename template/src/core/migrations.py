@@ -2,6 +2,7 @@
 
 from alembic import command
 from alembic.config import Config
+from alembic.script import ScriptDirectory
 
 from src.core.config import ROOT_DIR
 
@@ -21,3 +22,11 @@ def upgrade_to_head(database_url: str) -> None:
 
 def downgrade_to_base(database_url: str) -> None:
     command.downgrade(alembic_config(database_url), "base")
+
+
+def head_revision() -> str:
+    """The revision a database must be at for this code: the latest migration."""
+    head = ScriptDirectory.from_config(alembic_config("")).get_current_head()
+    if head is None:
+        raise RuntimeError("config/alembic/versions holds no migration")
+    return head

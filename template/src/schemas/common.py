@@ -8,6 +8,8 @@ T = TypeVar("T")
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+# Keeps page * page_size far inside every database's integer range.
+MAX_PAGE = 1_000_000
 
 
 class DataResponse(BaseModel, Generic[T]):

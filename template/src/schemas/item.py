@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from src.models.item import DESCRIPTION_MAX_LENGTH, NAME_MAX_LENGTH
 
@@ -25,11 +25,12 @@ class ItemUpdate(BaseModel):
     name: ItemName | None = None
     description: ItemDescription | None = None
 
-    @model_validator(mode="after")
-    def name_is_not_null(self) -> "ItemUpdate":
-        if "name" in self.model_fields_set and self.name is None:
-            raise ValueError("name cannot be null")
-        return self
+    @field_validator("name")
+    @classmethod
+    def name_is_not_null(cls, name: str | None) -> str:
+        if name is None:
+            raise ValueError("name cannot be null; leave it out to keep it")
+        return name
 
 
 class ItemRead(BaseModel):

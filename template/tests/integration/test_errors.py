@@ -90,3 +90,30 @@ async def test_unhandled_error_is_500_without_details(app: FastAPI, client: Asyn
     assert "trace-me" in error["message"]
     assert "secret internals" not in response.text
     assert response.headers["x-content-type-options"] == "nosniff"
+
+
+async def test_huge_page_number_is_a_validation_error(
+    client: AsyncClient, user_headers: dict[str, str]
+) -> None:
+    response = await client.get(ITEMS, params={"page": 10**19}, headers=user_headers)
+    assert response.status_code == 400
+    assert error_of(response)["details"][0]["field"] == "page"
+
+
+@pytest.mark.parametrize("settings_overrides", [{"max_body_bytes": 64}])
+@pytest.mark.parametrize("method", ["GET", "DELETE"])
+async def test_body_limit_applies_to_every_method(
+    client: AsyncClient, user_headers: dict[str, str], method: str
+) -> None:
+    response = await client.request(method, ITEMS, content=b"x" * 100, headers=user_headers)
+    assert response.status_code == 413
+
+
+@pytest.mark.parametrize("settings_overrides", [{"cors_origins": "https://app.example.com"}])
+async def test_refused_cors_preflight_is_an_envelope(client: AsyncClient) -> None:
+    headers = {"Origin": "https://evil.example.com", "Access-Control-Request-Method": "POST"}
+    response = await client.options(ITEMS, headers=headers)
+    assert response.status_code == 400
+    assert error_of(response)["code"] == "BAD_REQUEST"
+    allowed = {"Origin": "https://app.example.com", "Access-Control-Request-Method": "POST"}
+    assert (await client.options(ITEMS, headers=allowed)).status_code == 200

@@ -32,3 +32,11 @@ async def test_database_down_is_503(
     items = await client.get("/api/v1/items", headers=user_headers)
     assert items.status_code == 503
     assert items.json()["error"]["code"] == "SERVICE_UNAVAILABLE"
+
+
+async def test_not_ready_until_migrated(app: FastAPI, client: AsyncClient, tmp_path: Path) -> None:
+    await app.state.database.close()
+    app.state.database = Database(sqlite_url(tmp_path / "empty.db"))
+    ready = await client.get("/health/ready")
+    assert ready.status_code == 503
+    assert ready.json()["checks"] == {"database": "unavailable"}

@@ -72,7 +72,9 @@ async def test_patch_refuses_null_name(client: AsyncClient, user_headers: dict[s
         f"{ITEMS}/{item['id']}", json={"name": None}, headers=user_headers
     )
     assert response.status_code == 400
-    assert response.json()["error"]["code"] == "VALIDATION_ERROR"
+    error = response.json()["error"]
+    assert error["code"] == "VALIDATION_ERROR"
+    assert error["details"][0]["field"] == "name"
 
 
 async def test_list_is_paginated_newest_first(
