@@ -1,7 +1,8 @@
 """The matrix as a pytest plugin: choosing combinations (--stack) and the report.
 
 Tests that take a `combination` argument are parametrised with every valid
-stack combination of the catalog, or those `--stack` selects. Tests record
+stack combination of the catalog, or those `--stack` selects; a test marked
+`@pytest.mark.stack(auth="jwt+session")` runs only for combinations that match. Tests record
 what they measured with `record(request, ...)`; the controller gathers it (also
 from pytest-xdist workers) into one row per combination, writes the report as
 markdown and JSON, and prints the totals.
@@ -81,9 +82,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "combination" not in metafunc.fixturenames:
         return
+    marker = metafunc.definition.get_closest_marker("stack")
+    wanted = {q: set(v.split("+")) for q, v in (marker.kwargs if marker else {}).items()}
     params = [
         pytest.param(c, id=combination_id(c), marks=pytest.mark.xdist_group(combination_id(c)))
         for c in selected(metafunc.config)
+        if all(c.get(question) in values for question, values in wanted.items())
     ]
     metafunc.parametrize("combination", params, scope="module")
 

@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
 from src.core.exceptions import ERROR_CODES, AppError, error_body
 
@@ -32,12 +33,29 @@ async def app_error(_request: Request, error: AppError) -> JSONResponse:
     return JSONResponse(error.body(), status_code=error.status_code, headers=error.headers)
 
 
-async def http_error(_request: Request, error: HTTPException) -> JSONResponse:
+_METHODS = ("DELETE", "GET", "PATCH", "POST", "PUT")
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method some route answers on this path (Starlette names only the first route's)."""
+    routes = request.app.router.routes
+
+    def answers(method: str) -> bool:
+        scope = {**request.scope, "method": method}
+        return any(route.matches(scope)[0] == Match.FULL for route in routes)
+
+    return ", ".join(method for method in _METHODS if answers(method))
+
+
+async def http_error(request: Request, error: HTTPException) -> JSONResponse:
     status = error.status_code
     message = _HTTP_MESSAGES.get(status) or str(error.detail)
     fallback = "INTERNAL_ERROR" if status >= HTTPStatus.INTERNAL_SERVER_ERROR else "BAD_REQUEST"
     code = ERROR_CODES.get(status, fallback)
-    return JSONResponse(error_body(code, message), status_code=status, headers=error.headers)
+    headers = dict(error.headers or {})
+    if status == HTTPStatus.METHOD_NOT_ALLOWED:
+        headers["Allow"] = allowed_methods(request)
+    return JSONResponse(error_body(code, message), status_code=status, headers=headers)
 
 
 async def validation_error(_request: Request, error: RequestValidationError) -> JSONResponse:

@@ -27,6 +27,14 @@ async def test_wrong_method_is_405(client: AsyncClient) -> None:
     response = await client.put("/health/live")
     assert response.status_code == 405
     assert error_of(response)["code"] == "METHOD_NOT_ALLOWED"
+    assert response.headers["allow"] == "GET"
+
+
+async def test_405_allows_every_method_of_the_path(client: AsyncClient) -> None:
+    """Found by schemathesis: Starlette's Allow named only the first route's methods."""
+    assert (await client.put(ITEMS)).headers["allow"] == "GET, POST"
+    item = await client.put(f"{ITEMS}/1c0ffee0-0000-4000-8000-000000000000")
+    assert item.headers["allow"] == "DELETE, GET, PATCH"
 
 
 async def test_malformed_json_is_400_bad_request(

@@ -1,12 +1,28 @@
 """Liveness, readiness, and a database that goes away."""
 
+import threading
+from collections.abc import AsyncIterator
 from pathlib import Path
 
+import pytest
 from fastapi import FastAPI
 from httpx import AsyncClient
 
 from src.core.database import Database
 from tests.conftest import sqlite_url
+
+
+@pytest.fixture
+async def broken_database_threads() -> AsyncIterator[None]:
+    """Wait for aiosqlite's worker threads of failed connects while this test's loop lives.
+
+    aiosqlite starts a thread per connection attempt; after a failed connect it
+    still reports back to the event loop, which must not be closed by then.
+    """
+    yield
+    for thread in threading.enumerate():
+        if "_connection_worker_thread" in thread.name:
+            thread.join(timeout=5)
 
 
 async def test_live(client: AsyncClient) -> None:
@@ -21,6 +37,7 @@ async def test_ready_checks_the_database(client: AsyncClient) -> None:
     assert response.json() == {"status": "ok", "checks": {"database": "ok"}}
 
 
+@pytest.mark.usefixtures("broken_database_threads")
 async def test_database_down_is_503(
     app: FastAPI, client: AsyncClient, user_headers: dict[str, str]
 ) -> None:
@@ -34,6 +51,7 @@ async def test_database_down_is_503(
     assert items.json()["error"]["code"] == "SERVICE_UNAVAILABLE"
 
 
+@pytest.mark.usefixtures("broken_database_threads")
 async def test_not_ready_until_migrated(app: FastAPI, client: AsyncClient, tmp_path: Path) -> None:
     await app.state.database.close()
     app.state.database = Database(sqlite_url(tmp_path / "empty.db"))

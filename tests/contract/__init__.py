@@ -1,0 +1,1 @@
+"""The black-box HTTP contract suite: it knows URLs and bodies, not frameworks."""

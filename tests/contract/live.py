@@ -1,0 +1,134 @@
+"""A rendered combination's real server, started with its own `uv run python main.py`."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+START_TIMEOUT = 60.0
+STOP_TIMEOUT = 10.0
+POLL_INTERVAL = 0.1
+ADMIN_EMAIL = "admin@example.com"
+ADMIN_PASSWORD = "contract-admin-password"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+class ServerDidNotStartError(AssertionError):
+    pass
+
+
+@dataclass
+class LiveService:
+    """One running server; `log` keeps everything it printed."""
+
+    project: Path
+    answers: dict[str, str]
+    env: dict[str, str]
+    port: int = field(default_factory=free_port)
+    process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def log_path(self) -> Path:
+        return self.project / "server.log"
+
+    @property
+    def auth(self) -> str:
+        return self.answers["auth"]
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def environment(self) -> dict[str, str]:
+        env = {key: value for key, value in os.environ.items() if key != "VIRTUAL_ENV"}
+        env.update(self.env, UV_NO_PROGRESS="1")
+        return env
+
+    def sync(self) -> LiveService:
+        """Install the combination's own dependencies (exactly those) for its server."""
+        synced = subprocess.run(
+            ["uv", "sync", "--quiet"],
+            cwd=self.project,
+            env=self.environment(),
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert synced.returncode == 0, synced.stderr
+        return self
+
+    @contextmanager
+    def running(self) -> Iterator[LiveService]:
+        self.start()
+        try:
+            yield self
+        finally:
+            self.stop()
+
+    def start(self) -> LiveService:
+        env = self.environment()
+        env.update(
+            HOST="127.0.0.1",
+            PORT=str(self.port),
+            ENVIRONMENT="development",
+            ADMIN_EMAIL=ADMIN_EMAIL,
+            ADMIN_PASSWORD=ADMIN_PASSWORD,
+            LOG_FORMAT="json",
+        )
+        with self.log_path.open("wb") as log:
+            self.process = subprocess.Popen(
+                ["uv", "run", "--no-sync", "python", "main.py"],
+                cwd=self.project,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        self.wait_until_ready()
+        return self
+
+    def wait_until_ready(self) -> None:
+        deadline = time.monotonic() + START_TIMEOUT
+        assert self.process is not None
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise ServerDidNotStartError(
+                    f"server exited with {self.process.returncode}; its log:\n{self.log()}"
+                )
+            try:
+                if httpx.get(f"{self.base_url}/health/ready", timeout=1).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(POLL_INTERVAL)
+        self.stop()
+        raise ServerDidNotStartError(
+            f"not ready after {START_TIMEOUT:.0f} s; its log:\n{self.log()}"
+        )
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        os.killpg(self.process.pid, 15)
+        try:
+            self.process.wait(STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, 9)
+            self.process.wait()

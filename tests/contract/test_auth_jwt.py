@@ -1,0 +1,135 @@
+"""auth=jwt: registration, tokens, rotation with reuse detection, roles, rate limits."""
+
+from __future__ import annotations
+
+import uuid
+
+import httpx
+import pytest
+
+from tests.contract.conftest import PASSWORD, client_for, sign_in
+from tests.contract.live import LiveService
+
+pytestmark = pytest.mark.stack(auth="jwt")
+AUTH = "/api/v1/auth"
+
+
+def new_email() -> str:
+    return f"Person-{uuid.uuid4().hex[:10]}@Example.com"
+
+
+def tokens(api: httpx.Client, email: str) -> dict[str, str]:
+    response = api.post(f"{AUTH}/login", json={"email": email, "password": PASSWORD})
+    assert response.status_code == 200, response.text
+    data: dict[str, str] = response.json()["data"]
+    return data
+
+
+def test_register_then_login(api: httpx.Client) -> None:
+    email = new_email()
+    registered = api.post(f"{AUTH}/register", json={"email": email, "password": PASSWORD})
+    assert registered.status_code == 201
+    assert registered.json()["data"]["email"] == email.lower()
+    assert registered.headers["location"]
+    pair = tokens(api, email.lower())
+    assert set(pair) == {"access_token", "refresh_token", "token_type", "expires_in"}
+    assert pair["token_type"] == "bearer"
+    me = api.get(f"{AUTH}/me", headers={"Authorization": f"Bearer {pair['access_token']}"})
+    assert me.json()["data"]["email"] == email.lower()
+    assert me.json()["data"]["role"] == "user"
+
+
+def test_duplicate_and_weak_registrations(api: httpx.Client) -> None:
+    """Five registrations: the most one address may make in a minute."""
+    email = new_email()
+    assert api.post(f"{AUTH}/register", json={"email": email, "password": PASSWORD}).is_success
+    again = api.post(f"{AUTH}/register", json={"email": email.upper(), "password": PASSWORD})
+    assert again.status_code == 409
+    same = new_email()
+    for body in (
+        {"email": new_email(), "password": "short"},
+        {"email": new_email(), "password": "x" * 129},
+        {"email": same, "password": same},
+    ):
+        weak = api.post(f"{AUTH}/register", json=body)
+        assert weak.status_code == 400, body
+        assert weak.json()["error"]["code"] == "VALIDATION_ERROR"
+
+
+def test_wrong_password_and_unknown_email_look_alike(api: httpx.Client) -> None:
+    email = new_email()
+    api.post(f"{AUTH}/register", json={"email": email, "password": PASSWORD})
+    wrong = api.post(f"{AUTH}/login", json={"email": email, "password": "not-the-password"})
+    unknown = api.post(f"{AUTH}/login", json={"email": new_email(), "password": PASSWORD})
+    assert wrong.status_code == unknown.status_code == 401
+    assert wrong.json() == unknown.json()
+
+
+def test_refresh_rotates_and_reuse_revokes_the_login(api: httpx.Client) -> None:
+    email = new_email()
+    api.post(f"{AUTH}/register", json={"email": email, "password": PASSWORD})
+    first = tokens(api, email)
+    second = api.post(f"{AUTH}/refresh", json={"refresh_token": first["refresh_token"]})
+    assert second.status_code == 200
+    rotated = second.json()["data"]
+    reused = api.post(f"{AUTH}/refresh", json={"refresh_token": first["refresh_token"]})
+    assert reused.status_code == 401
+    after = api.post(f"{AUTH}/refresh", json={"refresh_token": rotated["refresh_token"]})
+    assert after.status_code == 401
+    me = api.get(f"{AUTH}/me", headers={"Authorization": f"Bearer {rotated['access_token']}"})
+    assert me.status_code == 401
+
+
+def test_logout_revokes_the_login(api: httpx.Client) -> None:
+    email = new_email()
+    api.post(f"{AUTH}/register", json={"email": email, "password": PASSWORD})
+    pair = tokens(api, email)
+    logout = api.post(f"{AUTH}/logout", json={"refresh_token": pair["refresh_token"]})
+    assert logout.status_code == 204
+    assert logout.content == b""
+    refused = api.post(f"{AUTH}/refresh", json={"refresh_token": pair["refresh_token"]})
+    assert refused.status_code == 401
+
+
+# The last is an unsigned token (`alg: none`) claiming to be someone.
+UNSIGNED = "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJzdWIiOiJhZG1pbiIsInR5cGUiOiJhY2Nlc3MifQ."
+
+
+@pytest.mark.parametrize(
+    "token", ["garbage", "a.b.c", UNSIGNED], ids=["garbage", "abc", "alg-none"]
+)
+def test_bad_bearer_tokens(api: httpx.Client, token: str) -> None:
+    response = api.get(f"{AUTH}/me", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"] == "Bearer"
+
+
+def test_users_are_for_admins(
+    api: httpx.Client, user: dict[str, str], admin: dict[str, str]
+) -> None:
+    forbidden = api.get("/api/v1/users", headers=user)
+    assert forbidden.status_code == 403
+    assert forbidden.json()["error"]["code"] == "FORBIDDEN"
+    listed = api.get("/api/v1/users", params={"page_size": 1}, headers=admin)
+    assert listed.status_code == 200
+    assert listed.json()["meta"]["page_size"] == 1
+    assert listed.json()["meta"]["total"] >= 2
+
+
+@pytest.mark.parametrize("route", ["login", "register"])
+def test_rate_limit(api: httpx.Client, route: str) -> None:
+    body = {"email": "nobody@example.com", "password": "x"}
+    statuses = [api.post(f"{AUTH}/{route}", json=body).status_code for _ in range(6)]
+    assert 429 not in statuses[:5]
+    assert statuses[5] == 429
+    limited = api.post(f"{AUTH}/{route}", json=body)
+    assert limited.json()["error"]["code"] == "RATE_LIMITED"
+    assert int(limited.headers["retry-after"]) > 0
+
+
+def test_a_limited_address_does_not_limit_others(live: LiveService, api: httpx.Client) -> None:
+    body = {"email": "nobody@example.com", "password": "x"}
+    for _ in range(6):
+        api.post(f"{AUTH}/login", json=body)
+    with client_for(live) as other:
+        assert sign_in(other, live.auth)
