@@ -112,7 +112,7 @@ CATALOG: dict[str, tuple[Option, ...]] = {
             "jwt",
             "JWT access tokens with rotating refresh tokens",
             "JWT bearer tokens",
-            dependencies=("argon2-cffi>=23.1", "email-validator>=2.2", "pyjwt>=2.10"),
+            dependencies=("argon2-cffi>=23.1", "pyjwt>=2.10"),
             env=(
                 EnvVar("ADMIN_EMAIL", "", "admin created at start-up when set"),
                 EnvVar("ADMIN_PASSWORD", "", "password of that admin (8 to 128 characters)"),

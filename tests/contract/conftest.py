@@ -57,6 +57,12 @@ class Services:
         self.current = (key, service, stack)
         return service
 
+    def attach(self, service: LiveService) -> LiveService:
+        """Stop `service` together with the current combination's server."""
+        assert self.current is not None
+        self.current[2].callback(service.stop)
+        return service
+
     def close(self) -> None:
         if self.current:
             self.current[2].close()

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import httpx
 
+from extensions import catalog, context
+
 START_TIMEOUT = 60.0
 STOP_TIMEOUT = 10.0
 POLL_INTERVAL = 0.1
@@ -47,11 +49,16 @@ class LiveService:
 
     @property
     def log_path(self) -> Path:
-        return self.project / "server.log"
+        return self.project / f"server-{self.port}.log"
 
     @property
     def auth(self) -> str:
         return self.answers["auth"]
+
+    def database_url_for(self, filename: str) -> str:
+        """A SQLite URL for a file of its own in the project, with the combination's driver."""
+        derived = context.derive({**catalog.DEFAULTS, **self.answers, "package_name": "service"})
+        return f"{derived['database_scheme']}:///{self.project / filename}"
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""

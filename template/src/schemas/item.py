@@ -4,13 +4,13 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from src.models.item import DESCRIPTION_MAX_LENGTH, NAME_MAX_LENGTH
 
-ItemName = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=NAME_MAX_LENGTH)
-]
+# Taken as sent: the documented 1 to 200 characters are exactly what is accepted.
+ItemName = Annotated[str, Field(min_length=1, max_length=NAME_MAX_LENGTH)]
 ItemDescription = Annotated[str, Field(max_length=DESCRIPTION_MAX_LENGTH)]
 
 
@@ -22,7 +22,8 @@ class ItemCreate(BaseModel):
 class ItemUpdate(BaseModel):
     """A partial update: only the fields sent are changed."""
 
-    name: ItemName | None = None
+    # Documented as a string that may be left out; an explicit null is refused.
+    name: ItemName | SkipJsonSchema[None] = None
     description: ItemDescription | None = None
 
     @field_validator("name")

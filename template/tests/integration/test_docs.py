@@ -43,3 +43,9 @@ async def test_docs_page_uses_only_local_assets(client: AsyncClient) -> None:
         asset = await client.get(source)
         assert asset.status_code == 200, source
         assert len(asset.content) > 0
+
+
+async def test_patch_schema_does_not_offer_a_null_name(client: AsyncClient) -> None:
+    """Found by schemathesis: the schema allowed `"name": null`, which the service refuses."""
+    schemas = (await openapi(client))["components"]["schemas"]
+    assert schemas["ItemUpdate"]["properties"]["name"]["type"] == "string"
