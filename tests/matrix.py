@@ -2,7 +2,9 @@
 
 Tests that take a `combination` argument are parametrised with every valid
 stack combination of the catalog, or those `--stack` selects; a test marked
-`@pytest.mark.stack(auth="jwt+session")` runs only for combinations that match. Tests record
+`@pytest.mark.stack(auth="jwt+session")` runs only for combinations that match,
+and one marked `@pytest.mark.covering("framework", "auth", "database")` runs on
+one combination per distinct framework x auth x database. Tests record
 what they measured with `record(request, ...)`; the controller gathers it (also
 from pytest-xdist workers) into one row per combination, writes the report as
 markdown and JSON, and prints the totals.
@@ -20,7 +22,17 @@ import pytest
 from extensions import catalog
 
 ROW_KEY = "matrix"
-COLUMNS = ("render_s", "env_s", "mypy_s", "suite_s", "tests_passed", "coverage")
+COLUMNS = (
+    "render_s",
+    "env_s",
+    "mypy_s",
+    "suite_s",
+    "contract_s",
+    "fuzz_s",
+    "tests_passed",
+    "coverage",
+)
+TIMES = COLUMNS[:6]
 
 
 def combination_id(answers: dict[str, str]) -> str:
@@ -63,6 +75,21 @@ def selected(config: pytest.Config) -> list[dict[str, str]]:
     return select(list(catalog.all_combinations()), config.getoption("stack") or [])
 
 
+def covering_set(
+    combinations: list[dict[str, str]], questions: tuple[str, ...]
+) -> list[dict[str, str]]:
+    """One combination per distinct answer to `questions`, the others varied in turn.
+
+    For each group (say framework x auth x database) the n-th group takes its
+    n-th member, wrapping, so the remaining answers (queue, broker, orm) are
+    spread across the groups instead of always being the first.
+    """
+    groups: dict[tuple[str, ...], list[dict[str, str]]] = {}
+    for answers in combinations:
+        groups.setdefault(tuple(answers[q] for q in questions), []).append(answers)
+    return [members[n % len(members)] for n, members in enumerate(groups.values())]
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("matrix")
     group.addoption(
@@ -84,11 +111,21 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         return
     marker = metafunc.definition.get_closest_marker("stack")
     wanted = {q: set(v.split("+")) for q, v in (marker.kwargs if marker else {}).items()}
-    params = [
-        pytest.param(c, id=combination_id(c), marks=pytest.mark.xdist_group(combination_id(c)))
+    combinations = [
+        c
         for c in selected(metafunc.config)
         if all(c.get(question) in values for question, values in wanted.items())
     ]
+    covering = metafunc.definition.get_closest_marker("covering")
+    if covering:
+        combinations = covering_set(combinations, covering.args)
+    params = [
+        pytest.param(c, id=combination_id(c), marks=pytest.mark.xdist_group(combination_id(c)))
+        for c in combinations
+    ]
+    if not params and wanted:
+        reason = f"no combination in the catalog has {marker.kwargs if marker else wanted}"
+        params = [pytest.param({}, id="none-applicable", marks=pytest.mark.skip(reason=reason))]
     metafunc.parametrize("combination", params, scope="module")
 
 
@@ -103,16 +140,23 @@ class Report:
         self.started = time.perf_counter()
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        for key, value in report.user_properties:
-            if key != ROW_KEY or not isinstance(value, dict):
-                continue
-            row = self.rows.setdefault(value["id"], {"id": value["id"], "result": "passed"})
+        values = [v for k, v in report.user_properties if k == ROW_KEY and isinstance(v, dict)]
+        if not values:
+            return
+        row = self.rows.setdefault(values[0]["id"], {"id": values[0]["id"], "result": "passed"})
+        for value in values:
             row.update({k: v for k, v in value.items() if k != "id"})
-            if report.failed:
-                row["result"] = "failed"
-                row.setdefault("failures", []).append(report.nodeid.split("::")[-1])
-            elif report.skipped and row["result"] == "passed":
-                row["result"] = "skipped"
+        if report.nodeid.startswith("tests/contract/") and "test_fuzz.py" not in report.nodeid:
+            row["contract_s"] = round(row.get("contract_s", 0) + report.duration, 2)
+        self.outcome(row, report)
+
+    @staticmethod
+    def outcome(row: dict[str, Any], report: pytest.TestReport) -> None:
+        if report.failed:
+            row["result"] = "failed"
+            row.setdefault("failures", []).append(report.nodeid.split("::")[-1].split("@")[0])
+        elif report.skipped and row["result"] == "passed":
+            row["result"] = "skipped"
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if not self.rows:
@@ -131,9 +175,9 @@ class Report:
             f"{totals['tests_passed']} rendered tests passed"
         )
         write(
-            f"matrix: time per stage, summed over combinations: render {totals['render_s']}s, "
-            f"env {totals['env_s']}s, mypy {totals['mypy_s']}s, suite {totals['suite_s']}s; "
-            f"wall {totals['wall_s']}s"
+            "matrix: time per stage, summed over combinations: "
+            + ", ".join(f"{column[:-2]} {totals[column]}s" for column in TIMES)
+            + f"; wall {totals['wall_s']}s"
         )
         write(f"matrix: report in {folder / 'report.md'} and {folder / 'report.json'}")
 
@@ -141,7 +185,7 @@ class Report:
         counts = {
             r: sum(row["result"] == r for row in rows) for r in ("passed", "failed", "skipped")
         }
-        sums = {c: round(sum(row.get(c) or 0 for row in rows), 1) for c in COLUMNS[:4]}
+        sums = {c: round(sum(row.get(c) or 0 for row in rows), 1) for c in TIMES}
         return {
             "combinations": len(rows),
             **counts,

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import itertools
+import os
 
 import pytest
 from pytest_copier.plugin import CopierFixture
 
 from extensions import catalog
-from tests.matrix import combination_id, parse_stack, select
+from tests.matrix import combination_id, covering_set, parse_stack, select
 
 EXCLUDED_SAMPLE = 20
 
@@ -75,3 +76,29 @@ def test_select_is_a_union_of_filters() -> None:
     assert all(c["auth"] == "jwt" for c in jwt_only)
     both = select(everything, ["auth=jwt", "auth=none"])
     assert both == [c for c in everything if c["auth"] in {"jwt", "none"}]
+
+
+def test_covering_set_has_one_per_group_and_varies_the_rest() -> None:
+    combos = [
+        {"framework": f, "auth": a, "queue": q}
+        for f in ("fastapi", "flask")
+        for a in ("jwt", "none")
+        for q in ("none", "rq")
+    ]
+    chosen = covering_set(combos, ("framework", "auth"))
+    assert sorted((c["framework"], c["auth"]) for c in chosen) == [
+        ("fastapi", "jwt"),
+        ("fastapi", "none"),
+        ("flask", "jwt"),
+        ("flask", "none"),
+    ]
+    assert {c["queue"] for c in chosen} == {"none", "rq"}
+
+
+def test_each_combination_stays_on_one_worker(
+    request: pytest.FixtureRequest, combination: dict[str, str]
+) -> None:
+    """pytest-xdist's loadgroup marks the node id; without it, combinations scatter."""
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        pytest.skip("not running under pytest-xdist workers, so there is nothing to group")
+    assert request.node.nodeid.endswith("@" + combination_id(combination))

@@ -22,7 +22,7 @@ from pytest_copier.plugin import CopierFixture
 from tests import servers
 from tests.conftest import ROOT, render
 from tests.contract.live import ADMIN_EMAIL, ADMIN_PASSWORD, LiveService
-from tests.matrix import combination_id
+from tests.matrix import combination_id, record
 
 PASSWORD = "contract-user-password"
 REQUEST_TIMEOUT = 15.0
@@ -81,6 +81,12 @@ def services(
 @pytest.fixture
 def live(services: Services, combination: dict[str, str]) -> LiveService:
     return services.get(combination)
+
+
+@pytest.fixture(autouse=True)
+def _in_the_report(request: pytest.FixtureRequest, combination: dict[str, str]) -> None:
+    """Every contract test counts (time and result) towards its combination's row."""
+    record(request, combination)
 
 
 _worker_number = int("".join(filter(str.isdigit, os.environ.get("PYTEST_XDIST_WORKER", "0"))))

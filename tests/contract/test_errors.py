@@ -73,3 +73,10 @@ def test_missing_credentials(api: httpx.Client) -> None:
     response = api.get(ITEMS)
     assert_envelope(response, 401, "UNAUTHORIZED")
     assert response.headers["www-authenticate"] == "Bearer"
+
+
+def test_405_names_every_method_of_the_path(api: httpx.Client) -> None:
+    """Found by schemathesis: `Allow` named only the first route's methods."""
+    assert api.put(ITEMS).headers["allow"] == "GET, POST"
+    item = api.put(f"{ITEMS}/1c0ffee0-0000-4000-8000-000000000000")
+    assert item.headers["allow"] == "DELETE, GET, PATCH"

@@ -19,6 +19,9 @@ from tests.contract.conftest import Services, sign_in
 from tests.contract.live import ADMIN_EMAIL, LiveService
 from tests.matrix import record
 
+# A fuzz run costs about 32 s; one per framework x auth x database keeps CI
+# within its budget while every pair the contract can differ on is fuzzed.
+pytestmark = pytest.mark.covering("framework", "auth", "database")
 MAX_EXAMPLES = 30
 MAX_TIME_S = 30
 SEED = 20261121
