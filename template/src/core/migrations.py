@@ -1,5 +1,7 @@
 """Alembic migrations, applied from code (start-up and tests)."""
 
+from functools import cache
+
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
@@ -24,6 +26,7 @@ def downgrade_to_base(database_url: str) -> None:
     command.downgrade(alembic_config(database_url), "base")
 
 
+@cache
 def head_revision() -> str:
     """The revision a database must be at for this code: the latest migration."""
     head = ScriptDirectory.from_config(alembic_config("")).get_current_head()

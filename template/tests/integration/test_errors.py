@@ -3,8 +3,10 @@
 from typing import Any
 
 import pytest
-from fastapi import FastAPI
-from httpx import AsyncClient, Response
+from httpx import ASGITransport, AsyncClient, Response
+
+from src.core.config import Settings
+from src.main import create_app
 
 ITEMS = "/api/v1/items"
 
@@ -86,12 +88,19 @@ async def test_streamed_body_over_the_limit_is_413(
     assert error_of(response)["code"] == "PAYLOAD_TOO_LARGE"
 
 
-async def test_unhandled_error_is_500_without_details(app: FastAPI, client: AsyncClient) -> None:
-    @app.get("/boom")
+async def test_unhandled_error_is_500_without_details(settings: Settings) -> None:
+    application = create_app(settings)
+
+    @application.get("/boom")
     async def boom() -> None:
         raise RuntimeError("secret internals")
 
-    response = await client.get("/boom", headers={"X-Request-ID": "trace-me"})
+    transport = ASGITransport(app=application, raise_app_exceptions=False)
+    async with (
+        application.router.lifespan_context(application),
+        AsyncClient(transport=transport, base_url="http://testserver") as client,
+    ):
+        response = await client.get("/boom", headers={"X-Request-ID": "trace-me"})
     assert response.status_code == 500
     error = error_of(response)
     assert error["code"] == "INTERNAL_ERROR"

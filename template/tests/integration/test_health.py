@@ -13,14 +13,16 @@ from tests.conftest import sqlite_url
 
 
 @pytest.fixture
-async def broken_database_threads() -> AsyncIterator[None]:
-    """Wait for aiosqlite's worker threads of failed connects while this test's loop lives.
+async def broken_database_threads(app: FastAPI) -> AsyncIterator[None]:
+    """Close the swapped-in database and wait for aiosqlite's threads while the loop lives.
 
     aiosqlite starts a thread per connection attempt; after a failed connect it
     still reports back to the event loop, which must not be closed by then.
     """
+    before = set(threading.enumerate())
     yield
-    for thread in threading.enumerate():
+    await app.state.database.close()
+    for thread in set(threading.enumerate()) - before:
         if "_connection_worker_thread" in thread.name:
             thread.join(timeout=5)
 
