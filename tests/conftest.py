@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 from pytest_copier.plugin import CopierFixture
 
+from tests.contract.live import stop_leftover_servers
+
 pytest_plugins = ["tests.matrix"]
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,6 +40,11 @@ def copier_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def worker_id_name() -> str:
     return os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if not hasattr(session.config, "workerinput"):  # the controller, once per run
+        stop_leftover_servers()
 
 
 def render(copier: CopierFixture, destination: Path, **answers: Any) -> Path:

@@ -111,6 +111,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         return
     marker = metafunc.definition.get_closest_marker("stack")
     wanted = {q: set(v.split("+")) for q, v in (marker.kwargs if marker else {}).items()}
+    if unknown := set(wanted) - set(catalog.STACK_QUESTIONS):
+        raise pytest.UsageError(f"{metafunc.definition.nodeid}: stack marker names {unknown}")
     combinations = [
         c
         for c in selected(metafunc.config)

@@ -25,6 +25,7 @@ class TcpProxy:
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._server: asyncio.Server | None = None
         self._writers: set[asyncio.StreamWriter] = set()
+        self._open = False
 
     def __enter__(self) -> TcpProxy:
         self._thread.start()
@@ -44,25 +45,32 @@ class TcpProxy:
     def restore(self) -> None:
         """Accept connections again, on the same port."""
         self._server = self._run(asyncio.start_server(self._serve, "127.0.0.1", self.port))
+        self._open = True
 
     def cut(self) -> None:
         """Refuse new connections and drop every open one."""
         self._run(self._cut())
 
     async def _cut(self) -> None:
+        # Abort the connections first: from Python 3.12 on, wait_closed() waits for them.
+        self._open = False
+        for writer in list(self._writers):
+            writer.transport.abort()
+        self._writers.clear()
         if self._server is not None:
             self._server.close()
             await self._server.wait_closed()
             self._server = None
-        for writer in list(self._writers):
-            writer.transport.abort()
-        self._writers.clear()
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             upstream_reader, upstream_writer = await asyncio.open_connection(*self.target)
         except OSError:
             writer.transport.abort()
+            return
+        if not self._open:  # cut while this connection was being made
+            writer.transport.abort()
+            upstream_writer.transport.abort()
             return
         self._writers.update({writer, upstream_writer})
         await asyncio.gather(

@@ -8,6 +8,7 @@ own RabbitMQ vhost, and everything is removed afterwards.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import socket
@@ -33,8 +34,12 @@ ADDRESSES = {
     "rabbitmq": os.environ.get("TEST_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672"),
 }
 CONNECT_TIMEOUT = 2
-# Redis databases 1..15 go to xdist workers; 0 is left to whoever else uses the server.
-REDIS_DATABASES = 15
+# Redis databases 1..14 go to xdist workers, two stages each; 15 is the harness's own.
+STAGES = 2
+MAX_WORKERS = 7
+HARNESS_REDIS_DATABASE = 15
+# A DROP DATABASE waits this long for locks, then fails instead of hanging.
+LOCK_WAIT_S = 10
 
 
 @dataclass(frozen=True)
@@ -75,13 +80,24 @@ def require(servers: list[str]) -> None:
 
 
 def resource_name(combination: str) -> str:
-    """A name every server accepts: lower-case letters, digits and _; at most 60 characters."""
-    return ("cb_" + re.sub(r"[^a-z0-9]+", "_", combination.lower()))[:60]
+    """A short name every server accepts, unique per combination: cb_<readable>_<hash>.
+
+    It leaves room for suffixes a rendered suite adds (PostgreSQL allows 63
+    characters, MySQL 64), and two combinations never truncate to one name.
+    """
+    digest = hashlib.sha1(combination.encode()).hexdigest()[:8]
+    return f"cb_{re.sub(r'[^a-z0-9]+', '_', combination.lower())[:20]}_{digest}"
 
 
-def redis_database(worker: str) -> int:
+def redis_database(worker: str, stage: int = 0) -> int:
+    """Database 1..14 for (worker, stage): the suite (0) and the live server (1) never share.
+
+    Database 15 is the harness's own (test_servers.py); 0 belongs to others.
+    """
     number = int(re.sub(r"\D", "", worker) or 0)
-    return 1 + number % REDIS_DATABASES
+    if number >= MAX_WORKERS:
+        raise pytest.UsageError(f"at most {MAX_WORKERS} xdist workers: Redis has 16 databases")
+    return 1 + number * STAGES + stage
 
 
 @contextmanager
@@ -109,9 +125,11 @@ def mysql_database(name: str) -> Iterator[str]:
             user=a.user,
             password=a.password,
             connect_timeout=CONNECT_TIMEOUT,
+            read_timeout=LOCK_WAIT_S * 3,
             autocommit=True,
         )
         with connection, connection.cursor() as cursor:
+            cursor.execute(f"SET SESSION lock_wait_timeout = {LOCK_WAIT_S}")
             cursor.execute(statement)
 
     execute(f"DROP DATABASE IF EXISTS `{name}`")
@@ -151,8 +169,28 @@ def rabbitmq_vhost(name: str) -> Iterator[str]:
         rabbitmqctl("delete_vhost", name)
 
 
+def inherited_environment() -> dict[str, str]:
+    """This process's environment without what would steer a rendered service or suite.
+
+    Every variable a service reads (the catalog's), the template's virtualenv and
+    pytest's own variables are dropped; the harness sets what a run needs.
+    """
+    service_variables = {catalog_var.name for catalog_var in catalog.BASE_ENV} | {
+        var.name for options in catalog.CATALOG.values() for entry in options for var in entry.env
+    }
+    return {
+        key: value
+        for key, value in os.environ.items()
+        if key not in service_variables
+        and key != "VIRTUAL_ENV"
+        and not key.startswith(("PYTEST_", "COV_CORE_"))
+    }
+
+
 @contextmanager
-def environment(answers: dict[str, str], name: str, worker: str) -> Iterator[dict[str, str]]:
+def environment(
+    answers: dict[str, str], name: str, worker: str, stage: int = 0
+) -> Iterator[dict[str, str]]:
     """The variables that point one combination's suite at its own corner of each server."""
     derived = context.derive({**catalog.DEFAULTS, **answers, "package_name": "service"})
     require(derived["servers"])
@@ -166,7 +204,7 @@ def environment(answers: dict[str, str], name: str, worker: str) -> Iterator[dic
             where = stack.enter_context(mysql_database(name))
             env["DATABASE_URL"] = f"{derived['database_scheme']}://{where}"
         if "redis" in derived["servers"]:
-            env["REDIS_URL"] = stack.enter_context(redis_db(redis_database(worker)))
+            env["REDIS_URL"] = stack.enter_context(redis_db(redis_database(worker, stage)))
         if catalog.asks_broker(answers["queue"]):
             env["BROKER_URL"] = (
                 env["REDIS_URL"]

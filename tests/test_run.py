@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import time
@@ -16,6 +15,8 @@ from tests.conftest import render
 from tests.matrix import combination_id, record
 
 ROOT = Path(__file__).resolve().parents[1]
+# No stage of one combination may take this long; a hung suite fails instead of eating CI.
+STAGE_TIMEOUT = 600
 COVERAGE = re.compile(r"Total coverage: ([\d.]+)%")
 PASSED = re.compile(r"(\d+) passed")
 
@@ -39,12 +40,18 @@ def worker_environment(worker_id_name: str) -> dict[str, str]:
 def run(
     project: Path, *command: str, extra_env: dict[str, str]
 ) -> tuple[subprocess.CompletedProcess[str], float]:
-    """Run in the project's own environment, never the template's."""
-    env = {key: value for key, value in os.environ.items() if key != "VIRTUAL_ENV"}
+    """Run in the project's own environment, never the template's; a hang fails, not stalls."""
+    env = servers.inherited_environment()
     env.update(UV_NO_PROGRESS="1", **extra_env)
     started = time.perf_counter()
     result = subprocess.run(
-        command, cwd=project, env=env, capture_output=True, text=True, check=False
+        command,
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=STAGE_TIMEOUT,
     )
     return result, round(time.perf_counter() - started, 2)
 

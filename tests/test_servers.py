@@ -17,14 +17,27 @@ NAME = "cb_selftest"
 def test_resource_names_are_safe_for_every_server() -> None:
     name = servers.resource_name("FastAPI-sqlalchemy-postgresql-celery-rabbitmq-jwt" * 3)
     assert name.startswith("cb_")
-    assert len(name) <= 60
+    assert len(name) <= 32
     assert set(name) <= set("abcdefghijklmnopqrstuvwxyz0123456789_")
 
 
-def test_each_worker_has_its_own_redis_database() -> None:
-    numbers = {servers.redis_database(f"gw{n}") for n in range(8)}
-    assert len(numbers) == 8
-    assert 0 not in numbers
+def test_each_worker_and_stage_has_its_own_redis_database() -> None:
+    numbers = {
+        servers.redis_database(f"gw{n}", stage)
+        for n in range(servers.MAX_WORKERS)
+        for stage in range(servers.STAGES)
+    }
+    assert len(numbers) == servers.MAX_WORKERS * servers.STAGES
+    assert numbers.isdisjoint({0, servers.HARNESS_REDIS_DATABASE})
+    with pytest.raises(pytest.UsageError, match="at most"):
+        servers.redis_database(f"gw{servers.MAX_WORKERS}")
+
+
+def test_resource_names_are_short_and_distinct() -> None:
+    long_a = "fastapi-sqlalchemy-postgresql-celery-rabbitmq-api_key-a"
+    long_b = "fastapi-sqlalchemy-postgresql-celery-rabbitmq-api_key-b"
+    assert servers.resource_name(long_a) != servers.resource_name(long_b)
+    assert len(servers.resource_name(long_a)) <= 32
 
 
 def test_postgres_database_is_private_and_removed() -> None:
@@ -55,11 +68,12 @@ def test_mysql_database_is_private_and_removed() -> None:
 def test_redis_database_is_flushed_before_and_after() -> None:
     servers.require(["redis"])
     address = servers.Address.of("redis")
-    client = redis.Redis(host=address.host, port=address.port, db=servers.redis_database("gw7"))
+    number = servers.HARNESS_REDIS_DATABASE
+    client = redis.Redis(host=address.host, port=address.port, db=number)
     with client:
         client.set("left-over", "1")
-        with servers.redis_db(servers.redis_database("gw7")) as url:
-            assert url.endswith(f"/{servers.redis_database('gw7')}")
+        with servers.redis_db(number) as url:
+            assert url.endswith(f"/{number}")
             assert client.dbsize() == 0
             client.set("during", "1")
         assert client.dbsize() == 0

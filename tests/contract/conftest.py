@@ -34,17 +34,20 @@ class Services:
     def __init__(self, template: Path, base: Path, worker: str) -> None:
         self.template, self.base, self.worker = template, base, worker
         self.current: tuple[str, LiveService, ExitStack] | None = None
+        self.failed: set[str] = set()
         self.venv = ROOT / ".matrix" / "envs" / worker / "contract-venv"
 
     def get(self, answers: dict[str, str]) -> LiveService:
         key = combination_id(answers)
+        if key in self.failed:
+            pytest.fail(f"the server of {key} did not start (see the first failure)", False)
         if self.current and self.current[0] == key:
             return self.current[1]
         self.close()
         stack = ExitStack()
         try:
             env = stack.enter_context(
-                servers.environment(answers, servers.resource_name(f"c_{key}"), self.worker)
+                servers.environment(answers, servers.resource_name(f"c_{key}"), self.worker, 1)
             )
             copier = CopierFixture(self.template, {}, pytest.MonkeyPatch())
             project = render(copier, self.base / key, **answers)
@@ -52,6 +55,7 @@ class Services:
             sync = LiveService(project, answers, env).sync()
             service = stack.enter_context(sync.running())
         except BaseException:
+            self.failed.add(key)
             stack.close()
             raise
         self.current = (key, service, stack)

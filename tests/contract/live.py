@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 
 from extensions import catalog, context
+from tests import servers
 
 START_TIMEOUT = 60.0
 STOP_TIMEOUT = 10.0
+SYNC_TIMEOUT = 600
+# Each running server leaves its process group id here until stopped, so that a
+# run that dies (killed, timed out) has its servers stopped by the next run.
+PIDS = Path(__file__).resolve().parents[2] / ".matrix" / "servers"
 POLL_INTERVAL = 0.1
 ADMIN_EMAIL = "admin@example.com"
 ADMIN_PASSWORD = "contract-admin-password"
@@ -40,7 +46,7 @@ class LiveService:
     project: Path
     answers: dict[str, str]
     env: dict[str, str]
-    port: int = field(default_factory=free_port)
+    port: int = 0
     process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -64,7 +70,7 @@ class LiveService:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
     def environment(self) -> dict[str, str]:
-        env = {key: value for key, value in os.environ.items() if key != "VIRTUAL_ENV"}
+        env = servers.inherited_environment()
         env.update(self.env, UV_NO_PROGRESS="1")
         return env
 
@@ -77,6 +83,7 @@ class LiveService:
             capture_output=True,
             text=True,
             check=False,
+            timeout=SYNC_TIMEOUT,
         )
         assert synced.returncode == 0, synced.stderr
         return self
@@ -90,6 +97,7 @@ class LiveService:
             self.stop()
 
     def start(self) -> LiveService:
+        self.port = free_port()
         env = self.environment()
         env.update(
             HOST="127.0.0.1",
@@ -112,6 +120,8 @@ class LiveService:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
+        PIDS.mkdir(parents=True, exist_ok=True)
+        (PIDS / str(self.process.pid)).touch()
         self.wait_until_ready()
         return self
 
@@ -135,11 +145,22 @@ class LiveService:
         )
 
     def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
+        if self.process is None:
             return
-        os.killpg(self.process.pid, 15)
+        (PIDS / str(self.process.pid)).unlink(missing_ok=True)
+        if self.process.poll() is not None:
+            return
+        os.killpg(self.process.pid, signal.SIGTERM)
         try:
             self.process.wait(STOP_TIMEOUT)
         except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, 9)
+            os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
+
+
+def stop_leftover_servers() -> None:
+    """Stop the servers of an earlier run that died before it could stop them."""
+    for marker in PIDS.glob("*") if PIDS.exists() else []:
+        with suppress(ProcessLookupError, PermissionError, ValueError):
+            os.killpg(int(marker.name), signal.SIGKILL)
+        marker.unlink(missing_ok=True)
