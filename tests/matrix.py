@@ -2,7 +2,8 @@
 
 Tests that take a `combination` argument are parametrised with every valid
 stack combination of the catalog, or those `--stack` selects; a test marked
-`@pytest.mark.stack(auth="jwt+session")` runs only for combinations that match,
+`@pytest.mark.stack(auth="jwt+session")` (or `auth="!none"`) runs only for
+combinations that match,
 and one marked `@pytest.mark.covering("framework", "auth", "database")` runs on
 one combination per distinct framework x auth x database. Tests record
 what they measured with `record(request, ...)`; the controller gathers it (also
@@ -75,6 +76,17 @@ def selected(config: pytest.Config) -> list[dict[str, str]]:
     return select(list(catalog.all_combinations()), config.getoption("stack") or [])
 
 
+def matches(answers: dict[str, str], wanted: dict[str, set[str]]) -> bool:
+    """Whether answers fit a stack marker: `auth="jwt+session"`, or `auth="!none"` for all but."""
+    for question, values in wanted.items():
+        excluded = {value[1:] for value in values if value.startswith("!")}
+        included = values - {f"!{value}" for value in excluded}
+        answer = answers.get(question)
+        if answer in excluded or (included and answer not in included):
+            return False
+    return True
+
+
 def covering_set(
     combinations: list[dict[str, str]], questions: tuple[str, ...]
 ) -> list[dict[str, str]]:
@@ -113,11 +125,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     wanted = {q: set(v.split("+")) for q, v in (marker.kwargs if marker else {}).items()}
     if unknown := set(wanted) - set(catalog.STACK_QUESTIONS):
         raise pytest.UsageError(f"{metafunc.definition.nodeid}: stack marker names {unknown}")
-    combinations = [
-        c
-        for c in selected(metafunc.config)
-        if all(c.get(question) in values for question, values in wanted.items())
-    ]
+    combinations = [c for c in selected(metafunc.config) if matches(c, wanted)]
     covering = metafunc.definition.get_closest_marker("covering")
     if covering:
         combinations = covering_set(combinations, covering.args)

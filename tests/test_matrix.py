@@ -9,7 +9,7 @@ import pytest
 from pytest_copier.plugin import CopierFixture
 
 from extensions import catalog
-from tests.matrix import combination_id, covering_set, parse_stack, select
+from tests.matrix import combination_id, covering_set, matches, parse_stack, select
 
 EXCLUDED_SAMPLE = 20
 
@@ -102,3 +102,19 @@ def test_each_combination_stays_on_one_worker(
     if not os.environ.get("PYTEST_XDIST_WORKER"):
         pytest.skip("not running under pytest-xdist workers, so there is nothing to group")
     assert request.node.nodeid.endswith("@" + combination_id(combination))
+
+
+@pytest.mark.parametrize(
+    ("wanted", "expected"),
+    [
+        ({"auth": {"jwt"}}, True),
+        ({"auth": {"jwt", "session"}}, True),
+        ({"auth": {"!none"}}, True),
+        ({"auth": {"!jwt"}}, False),
+        ({"auth": {"none"}}, False),
+        ({"database": {"postgresql", "mysql"}}, False),
+    ],
+)
+def test_stack_marker_matching(wanted: dict[str, set[str]], expected: bool) -> None:
+    answers = {"framework": "fastapi", "auth": "jwt", "database": "sqlite"}
+    assert matches(answers, wanted) is expected

@@ -116,6 +116,8 @@ def sign_in(api: httpx.Client, auth: str, email: str | None = None) -> dict[str,
     """Headers of a new user (or of the admin) in the combination's auth mode."""
     if auth == "none":
         return {}
+    if auth != "jwt":
+        pytest.fail(f"the contract suite cannot sign in with auth={auth} yet: teach sign_in()")
     if email is None:
         email = f"user-{uuid.uuid4().hex[:12]}@example.com"
         registered = api.post("/api/v1/auth/register", json={"email": email, "password": PASSWORD})

@@ -74,7 +74,7 @@ def test_default_page(api: httpx.Client, user: dict[str, str]) -> None:
     assert meta["page_size"] == 20
 
 
-@pytest.mark.stack(auth="jwt")
+@pytest.mark.stack(auth="!none")
 def test_another_users_item_is_404(
     api: httpx.Client, user: dict[str, str], live: LiveService
 ) -> None:
@@ -87,7 +87,7 @@ def test_another_users_item_is_404(
     assert api.get(url, headers=user).status_code == 200
 
 
-@pytest.mark.stack(auth="jwt")
+@pytest.mark.stack(auth="!none")
 def test_admin_sees_every_item(
     api: httpx.Client, user: dict[str, str], admin: dict[str, str]
 ) -> None:
