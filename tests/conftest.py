@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -35,11 +34,6 @@ def snapshot(destination: Path) -> Path:
 def copier_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Overrides pytest-copier's git-initialised copy with a plain snapshot."""
     return snapshot(tmp_path_factory.mktemp("template"))
-
-
-@pytest.fixture(scope="session")
-def worker_id_name() -> str:
-    return os.environ.get("PYTEST_XDIST_WORKER", "gw0")
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:

@@ -143,6 +143,13 @@ def record(request: pytest.FixtureRequest, combination: dict[str, str], **values
     request.node.user_properties.append((ROW_KEY, {"id": combination_id(combination), **values}))
 
 
+@pytest.fixture(autouse=True)
+def _in_the_report(request: pytest.FixtureRequest) -> None:
+    """Every test of a combination counts (time and result) towards that combination's row."""
+    if "combination" in request.fixturenames:
+        record(request, request.getfixturevalue("combination"))
+
+
 class Report:
     def __init__(self, config: pytest.Config) -> None:
         self.config = config

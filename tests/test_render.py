@@ -14,7 +14,7 @@ from pytest_copier.plugin import CopierFixture
 
 from extensions import catalog, context
 from tests.conftest import render
-from tests.matrix import combination_id, record
+from tests.matrix import combination_id
 
 MAX_LINES = 150
 CRITICAL_FILES = (
@@ -79,12 +79,6 @@ def project(
         )
         renders[key] = render(copier, tmp_path_factory.mktemp(key) / "svc", **combination)
     return renders[key]
-
-
-@pytest.fixture(autouse=True)
-def _in_the_report(request: pytest.FixtureRequest, combination: dict[str, str]) -> None:
-    """Every check counts towards its combination's row of the matrix report."""
-    record(request, combination)
 
 
 def files(project: Path) -> list[Path]:

@@ -22,7 +22,7 @@ PASSED = re.compile(r"(\d+) passed")
 
 
 @pytest.fixture(scope="session")
-def worker_environment(worker_id_name: str) -> dict[str, str]:
+def worker_environment(worker_id: str) -> dict[str, str]:
     """One virtual environment and mypy cache per xdist worker, reused across combinations.
 
     `uv sync` is exact: it installs what a combination's pyproject asks for and
@@ -30,7 +30,7 @@ def worker_environment(worker_id_name: str) -> dict[str, str]:
     still fails. Reusing the folder keeps unchanged packages (and mypy's cache of
     them) in place, which is most of what a fresh environment would cost.
     """
-    folder = ROOT / ".matrix" / "envs" / worker_id_name
+    folder = ROOT / ".matrix" / "envs" / worker_id
     return {
         "UV_PROJECT_ENVIRONMENT": str(folder / "venv"),
         "MYPY_CACHE_DIR": str(folder / "mypy-cache"),
@@ -62,11 +62,11 @@ def test_rendered_suite_passes(
     copier: CopierFixture,
     tmp_path: Path,
     combination: dict[str, str],
-    worker_id_name: str,
+    worker_id: str,
     worker_environment: dict[str, str],
 ) -> None:
     name = servers.resource_name(combination_id(combination))
-    with servers.environment(combination, name, worker_id_name) as server_env:
+    with servers.environment(combination, name, worker_id) as server_env:
         started = time.perf_counter()
         project = render(copier, tmp_path / "svc", **combination)
         row: dict[str, object] = {"render_s": round(time.perf_counter() - started, 2)}

@@ -22,7 +22,7 @@ from pytest_copier.plugin import CopierFixture
 from tests import servers
 from tests.conftest import ROOT, render
 from tests.contract.live import ADMIN_EMAIL, ADMIN_PASSWORD, LiveService
-from tests.matrix import combination_id, record
+from tests.matrix import combination_id
 
 PASSWORD = "contract-user-password"
 REQUEST_TIMEOUT = 15.0
@@ -75,9 +75,9 @@ class Services:
 
 @pytest.fixture(scope="session")
 def services(
-    copier_template: Path, tmp_path_factory: pytest.TempPathFactory, worker_id_name: str
+    copier_template: Path, tmp_path_factory: pytest.TempPathFactory, worker_id: str
 ) -> Iterator[Services]:
-    registry = Services(copier_template, tmp_path_factory.mktemp("live"), worker_id_name)
+    registry = Services(copier_template, tmp_path_factory.mktemp("live"), worker_id)
     yield registry
     registry.close()
 
@@ -85,12 +85,6 @@ def services(
 @pytest.fixture
 def live(services: Services, combination: dict[str, str]) -> LiveService:
     return services.get(combination)
-
-
-@pytest.fixture(autouse=True)
-def _in_the_report(request: pytest.FixtureRequest, combination: dict[str, str]) -> None:
-    """Every contract test counts (time and result) towards its combination's row."""
-    record(request, combination)
 
 
 _worker_number = int("".join(filter(str.isdigit, os.environ.get("PYTEST_XDIST_WORKER", "0"))))
