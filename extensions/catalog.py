@@ -34,6 +34,10 @@ class Option:
     name: str
     requires: Mapping[str, frozenset[str]] = field(default_factory=dict)
     dependencies: tuple[str, ...] = ()
+    # The rendered service's development dependencies (tests, type stubs).
+    dev_dependencies: tuple[str, ...] = ()
+    # Extra dependencies by mode ("async" or "sync"), such as a database's driver.
+    drivers: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     env: tuple[EnvVar, ...] = ()
     servers: tuple[str, ...] = ()
     is_async: bool = False
@@ -47,10 +51,18 @@ def _needs(**allowed: str) -> dict[str, frozenset[str]]:
 
 
 BASE_DEPENDENCIES = (
-    "alembic>=1.14",
     "pydantic-settings>=2.7",
     "pyyaml>=6.0.2",
     "swagger-ui-py>=25.7",
+)
+
+BASE_DEV_DEPENDENCIES = (
+    "httpx>=0.28",
+    "mypy>=1.13",
+    "pytest>=8.3",
+    "pytest-cov>=6.0",
+    "ruff>=0.8",
+    "types-pyyaml>=6.0",
 )
 
 BASE_ENV = (
@@ -78,7 +90,24 @@ CATALOG: dict[str, tuple[Option, ...]] = {
             "FastAPI (async, uvicorn)",
             "FastAPI",
             dependencies=("fastapi>=0.115", "uvicorn[standard]>=0.32"),
+            dev_dependencies=("pytest-asyncio>=0.25",),
             is_async=True,
+        ),
+        Option(
+            "django",
+            "Django 5.2 with Django REST framework (gunicorn)",
+            "Django",
+            dependencies=(
+                "django>=5.2,<5.3",
+                "djangorestframework>=3.16",
+                "drf-spectacular>=0.28",
+                "gunicorn>=23.0",
+            ),
+            dev_dependencies=(
+                "django-stubs[compatible-mypy]>=5.2",
+                "djangorestframework-stubs[compatible-mypy]>=3.16",
+                "pytest-django>=4.11",
+            ),
         ),
     ),
     "orm": (
@@ -87,8 +116,15 @@ CATALOG: dict[str, tuple[Option, ...]] = {
             "SQLAlchemy 2.0 with Alembic migrations",
             "SQLAlchemy 2.0",
             requires=_needs(framework="fastapi flask"),
-            dependencies=("sqlalchemy[asyncio]>=2.0.36",),
+            dependencies=("alembic>=1.14", "sqlalchemy[asyncio]>=2.0.36"),
             migrations="alembic",
+        ),
+        Option(
+            "django",
+            "The Django ORM with Django migrations",
+            "the Django ORM",
+            requires=_needs(framework="django"),
+            migrations="django",
         ),
     ),
     "database": (
@@ -96,7 +132,7 @@ CATALOG: dict[str, tuple[Option, ...]] = {
             "sqlite",
             "SQLite (a file; no server needed)",
             "SQLite",
-            dependencies=("aiosqlite>=0.20",),
+            drivers={"async": ("aiosqlite>=0.20",)},
             env=(EnvVar("DATABASE_URL", "sqlite+aiosqlite:///./app.db", "the database"),),
             url_scheme={"async": "sqlite+aiosqlite", "sync": "sqlite"},
         ),
@@ -172,6 +208,16 @@ def conflict(answers: Mapping[str, str], question: str, value: str) -> str:
             needs = " or ".join(sorted(reverse))
             return f"{other}={chosen} needs {question}={needs}, not {question}={value}"
     return ""
+
+
+def default_for(answers: Mapping[str, str], question: str) -> str:
+    """The default answer to `question`, unless earlier answers exclude it: then the first that fits.
+
+    `framework=django` thus defaults `orm` to `django`, and `--defaults` always renders.
+    """
+    preferred = DEFAULTS[question]
+    candidates = [preferred, *(entry.value for entry in CATALOG[question])]
+    return next((value for value in candidates if not conflict(answers, question, value)), preferred)
 
 
 def combination_error(answers: Mapping[str, str]) -> str:

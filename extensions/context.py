@@ -23,7 +23,10 @@ def derive(answers: Mapping[str, Any]) -> dict[str, Any]:
     servers = sorted({server for entry in chosen for server in entry.servers})
     dependencies = set(catalog.BASE_DEPENDENCIES)
     for entry in chosen:
-        dependencies.update(entry.dependencies)
+        dependencies.update(entry.dependencies, entry.drivers.get(mode, ()))
+    dev_dependencies = set(catalog.BASE_DEV_DEPENDENCIES)
+    for entry in chosen:
+        dev_dependencies.update(entry.dev_dependencies)
     names = {f"{question}_name": entry.name for question, entry in by_question.items()}
     return {
         **names,
@@ -31,9 +34,14 @@ def derive(answers: Mapping[str, Any]) -> dict[str, Any]:
         "has_auth": answers["auth"] != "none",
         "has_queue": answers["queue"] != "none",
         "uses_alembic": by_question["orm"].migrations == "alembic",
+        # Django hashes passwords with its own hashers (Argon2 first); the others use argon2-cffi.
+        "django_passwords": answers["framework"] == "django",
+        # Django counts auth attempts with Django REST framework's throttles; the others in-process.
+        "throttles_with_drf": answers["framework"] == "django",
         "database_scheme": database.url_scheme[mode],
         "database_url": database_url,
         "dependencies": sorted(dependencies, key=str.lower),
+        "dev_dependencies": sorted(dev_dependencies, key=str.lower),
         "env_vars": list(env.values()),
         "servers": servers,
         "needs_redis": "redis" in servers,

@@ -59,6 +59,14 @@ def stack_choices(ctx: Context, question: str) -> str:
     return json.dumps(choices)
 
 
+@pass_context
+def stack_default(ctx: Context, question: str) -> str:
+    """The catalog's default for one question, or its first choice that fits earlier answers."""
+    answers = {q: ctx.get(q) for q in catalog.STACK_QUESTIONS if ctx.get(q) is not None}
+    default: str = catalog.default_for(answers, question)
+    return default
+
+
 class StackExtension(Extension):
     """Globals and filters that copier.yml uses to ask and validate."""
 
@@ -66,7 +74,7 @@ class StackExtension(Extension):
         super().__init__(environment)
         environment.globals["stack_choices"] = stack_choices
         environment.globals["asks_broker"] = catalog.asks_broker
-        environment.globals["stack_default"] = catalog.DEFAULTS.get
+        environment.globals["stack_default"] = stack_default
         environment.filters["slug_error"] = questions.slug_error
         environment.filters["package_error"] = questions.package_error
         environment.filters["email_error"] = questions.email_error
