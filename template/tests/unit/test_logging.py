@@ -38,13 +38,13 @@ def test_exceptions_are_kept() -> None:
 
 @pytest.mark.parametrize(("log_format", "is_json"), [("json", True), ("console", False)])
 def test_configure_logging_applies_level_and_format(
-    settings: Settings, log_format: str, is_json: bool
+    base_settings: Settings, log_format: str, is_json: bool
 ) -> None:
     root = logging.getLogger()
     saved_level, saved_handlers = root.level, root.handlers[:]
     try:
         configure_logging(
-            settings.model_copy(update={"log_level": "WARNING", "log_format": log_format})
+            base_settings.model_copy(update={"log_level": "WARNING", "log_format": log_format})
         )
         assert root.level == logging.WARNING
         assert isinstance(root.handlers[0].formatter, JsonFormatter) is is_json
