@@ -211,13 +211,14 @@ def conflict(answers: Mapping[str, str], question: str, value: str) -> str:
 
 
 def default_for(answers: Mapping[str, str], question: str) -> str:
-    """The default answer to `question`, unless earlier answers exclude it: then the first that fits.
+    """The default answer, or the first choice that fits when earlier answers exclude it.
 
     `framework=django` thus defaults `orm` to `django`, and `--defaults` always renders.
     """
     preferred = DEFAULTS[question]
     candidates = [preferred, *(entry.value for entry in CATALOG[question])]
-    return next((value for value in candidates if not conflict(answers, question, value)), preferred)
+    fitting = (value for value in candidates if not conflict(answers, question, value))
+    return next(fitting, preferred)
 
 
 def combination_error(answers: Mapping[str, str]) -> str:

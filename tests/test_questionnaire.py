@@ -28,6 +28,13 @@ def test_defaults_render_a_runnable_default_stack(copier: CopierFixture, tmp_pat
     assert answers["package_name"] == "my_service"
 
 
+def test_orm_default_follows_the_framework(copier: CopierFixture, tmp_path: Path) -> None:
+    """`--defaults -d framework=django` must not default to an ORM Django cannot use."""
+    answers = answers_of(render(copier, tmp_path / "svc", framework="django"))
+    assert answers["orm"] == "django"
+    assert catalog.default_for({"framework": "fastapi"}, "orm") == "sqlalchemy"
+
+
 def test_slug_and_package_follow_the_project_name(copier: CopierFixture, tmp_path: Path) -> None:
     answers = answers_of(render(copier, tmp_path / "svc", project_name="Billing API (v2)"))
     assert answers["project_slug"] == "billing-api-v2"
