@@ -109,6 +109,12 @@ CATALOG: dict[str, tuple[Option, ...]] = {
                 "pytest-django>=4.11",
             ),
         ),
+        Option(
+            "flask",
+            "Flask 3 (gunicorn)",
+            "Flask",
+            dependencies=("flask>=3.1", "gunicorn>=23.0"),
+        ),
     ),
     "orm": (
         Option(
@@ -116,7 +122,8 @@ CATALOG: dict[str, tuple[Option, ...]] = {
             "SQLAlchemy 2.0 with Alembic migrations",
             "SQLAlchemy 2.0",
             requires=_needs(framework="fastapi flask"),
-            dependencies=("alembic>=1.14", "sqlalchemy[asyncio]>=2.0.36"),
+            dependencies=("alembic>=1.14",),
+            drivers={"async": ("sqlalchemy[asyncio]>=2.0.36",), "sync": ("sqlalchemy>=2.0.36",)},
             migrations="alembic",
         ),
         Option(

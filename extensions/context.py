@@ -31,6 +31,16 @@ def derive(answers: Mapping[str, Any]) -> dict[str, Any]:
     return {
         **names,
         "is_async": framework.is_async,
+        # One source for async and sync code: `{{ async }}def`, `{{ await }}session.flush()`.
+        "async": "async " if framework.is_async else "",
+        "await": "await " if framework.is_async else "",
+        "http_client": "AsyncClient" if framework.is_async else "Client",
+        "sqlalchemy_session": "AsyncSession" if framework.is_async else "Session",
+        "sqlalchemy_session_module": (
+            "sqlalchemy.ext.asyncio" if framework.is_async else "sqlalchemy.orm"
+        ),
+        # The rendered tests: one suite through httpx (FastAPI, Flask), or Django's own client.
+        "test_suite": "django" if answers["framework"] == "django" else "httpx",
         "has_auth": answers["auth"] != "none",
         "has_queue": answers["queue"] != "none",
         "uses_alembic": by_question["orm"].migrations == "alembic",
@@ -38,6 +48,8 @@ def derive(answers: Mapping[str, Any]) -> dict[str, Any]:
         "django_passwords": answers["framework"] == "django",
         # Django counts auth attempts with Django REST framework's throttles; the others in-process.
         "throttles_with_drf": answers["framework"] == "django",
+        # Django and Flask: gunicorn, queries validated by src/schemas/query.py, src/core/cors.py.
+        "is_wsgi": answers["framework"] != "fastapi",
         "database_scheme": database.url_scheme[mode],
         "database_url": database_url,
         "dependencies": sorted(dependencies, key=str.lower),

@@ -33,6 +33,7 @@ def test_orm_default_follows_the_framework(copier: CopierFixture, tmp_path: Path
     answers = answers_of(render(copier, tmp_path / "svc", framework="django"))
     assert answers["orm"] == "django"
     assert catalog.default_for({"framework": "fastapi"}, "orm") == "sqlalchemy"
+    assert catalog.default_for({"framework": "flask"}, "orm") == "sqlalchemy"
 
 
 def test_slug_and_package_follow_the_project_name(copier: CopierFixture, tmp_path: Path) -> None:
