@@ -44,6 +44,8 @@ class Option:
     migrations: str = ""
     uses_broker: bool = False
     url_scheme: Mapping[str, str] = field(default_factory=dict)
+    # The port of a database server; 0 for a database in a file.
+    port: int = 0
 
 
 def _needs(**allowed: str) -> dict[str, frozenset[str]]:
@@ -124,6 +126,10 @@ CATALOG: dict[str, tuple[Option, ...]] = {
             requires=_needs(framework="fastapi flask"),
             dependencies=("alembic>=1.14",),
             drivers={"async": ("sqlalchemy[asyncio]>=2.0.36",), "sync": ("sqlalchemy>=2.0.36",)},
+            env=(
+                EnvVar("DATABASE_POOL_SIZE", "5", "connections each worker keeps open"),
+                EnvVar("DATABASE_MAX_OVERFLOW", "10", "extra connections a worker opens at peaks"),
+            ),
             migrations="alembic",
         ),
         Option(
@@ -142,6 +148,28 @@ CATALOG: dict[str, tuple[Option, ...]] = {
             drivers={"async": ("aiosqlite>=0.20",)},
             env=(EnvVar("DATABASE_URL", "sqlite+aiosqlite:///./app.db", "the database"),),
             url_scheme={"async": "sqlite+aiosqlite", "sync": "sqlite"},
+        ),
+        Option(
+            "postgresql",
+            "PostgreSQL",
+            "PostgreSQL",
+            drivers={"async": ("asyncpg>=0.30",), "sync": ("psycopg[binary]>=3.2",)},
+            env=(EnvVar("DATABASE_URL", "", "the database"),),
+            servers=("postgresql",),
+            url_scheme={"async": "postgresql+asyncpg", "sync": "postgresql+psycopg"},
+            port=5432,
+        ),
+        Option(
+            "mysql",
+            "MySQL 8 or MariaDB 10.11+",
+            "MySQL/MariaDB",
+            # The rsa extra: MySQL 8's default sign-in (caching_sha2_password) needs it.
+            drivers={"async": ("aiomysql[rsa]>=0.2",), "sync": ("pymysql[rsa]>=1.1",)},
+            dev_dependencies=("types-pymysql>=1.1",),
+            env=(EnvVar("DATABASE_URL", "", "the database"),),
+            servers=("mysql",),
+            url_scheme={"async": "mysql+aiomysql", "sync": "mysql+pymysql"},
+            port=3306,
         ),
     ),
     "queue": (Option("none", "No background jobs", "no job queue"),),

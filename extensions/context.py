@@ -18,7 +18,13 @@ def derive(answers: Mapping[str, Any]) -> dict[str, Any]:
     env: dict[str, catalog.EnvVar] = {var.name: var for var in catalog.BASE_ENV}
     for entry in chosen:
         env.update({var.name: var for var in entry.env})
-    database_url = f"{database.url_scheme[mode]}:///./{answers['package_name']}.db"
+    package = answers["package_name"]
+    scheme = database.url_scheme[mode]
+    if database.port:
+        # The docker-compose database; locally, a server with this user and database.
+        database_url = f"{scheme}://{package}:{package}@127.0.0.1:{database.port}/{package}"
+    else:
+        database_url = f"{scheme}:///./{package}.db"
     env["DATABASE_URL"] = dataclasses.replace(env["DATABASE_URL"], example=database_url)
     servers = sorted({server for entry in chosen for server in entry.servers})
     dependencies = set(catalog.BASE_DEPENDENCIES)
