@@ -85,6 +85,11 @@ BASE_ENV = (
     EnvVar("LOG_FORMAT", "json", "json or console"),
 )
 
+SQLALCHEMY_POOL_ENV = (
+    EnvVar("DATABASE_POOL_SIZE", "5", "connections each worker keeps open"),
+    EnvVar("DATABASE_MAX_OVERFLOW", "10", "extra connections a worker opens at peaks"),
+)
+
 CATALOG: dict[str, tuple[Option, ...]] = {
     "framework": (
         Option(
@@ -126,10 +131,17 @@ CATALOG: dict[str, tuple[Option, ...]] = {
             requires=_needs(framework="fastapi flask"),
             dependencies=("alembic>=1.14",),
             drivers={"async": ("sqlalchemy[asyncio]>=2.0.36",), "sync": ("sqlalchemy>=2.0.36",)},
-            env=(
-                EnvVar("DATABASE_POOL_SIZE", "5", "connections each worker keeps open"),
-                EnvVar("DATABASE_MAX_OVERFLOW", "10", "extra connections a worker opens at peaks"),
-            ),
+            env=SQLALCHEMY_POOL_ENV,
+            migrations="alembic",
+        ),
+        Option(
+            "sqlmodel",
+            "SQLModel (SQLAlchemy 2.0 and pydantic) with Alembic migrations",
+            "SQLModel",
+            requires=_needs(framework="fastapi flask"),
+            dependencies=("alembic>=1.14", "sqlmodel>=0.0.24"),
+            drivers={"async": ("sqlalchemy[asyncio]>=2.0.36",)},
+            env=SQLALCHEMY_POOL_ENV,
             migrations="alembic",
         ),
         Option(

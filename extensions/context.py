@@ -8,6 +8,14 @@ from typing import Any
 
 from . import catalog
 
+# Where the session class of an ORM on SQLAlchemy comes from, (orm, is_async) -> module.
+SESSION_MODULES = {
+    ("sqlalchemy", True): "sqlalchemy.ext.asyncio",
+    ("sqlalchemy", False): "sqlalchemy.orm",
+    ("sqlmodel", True): "sqlmodel.ext.asyncio.session",
+    ("sqlmodel", False): "sqlmodel",
+}
+
 
 def derive(answers: Mapping[str, Any]) -> dict[str, Any]:
     """Everything templates need to know about the chosen stack."""
@@ -42,9 +50,9 @@ def derive(answers: Mapping[str, Any]) -> dict[str, Any]:
         "await": "await " if framework.is_async else "",
         "http_client": "AsyncClient" if framework.is_async else "Client",
         "sqlalchemy_session": "AsyncSession" if framework.is_async else "Session",
-        "sqlalchemy_session_module": (
-            "sqlalchemy.ext.asyncio" if framework.is_async else "sqlalchemy.orm"
-        ),
+        "sqlalchemy_session_module": SESSION_MODULES.get((answers["orm"], framework.is_async), ""),
+        # SQLModel sits on SQLAlchemy: the database module and the services are the same.
+        "orm_family": "sqlalchemy" if answers["orm"] == "sqlmodel" else answers["orm"],
         # The rendered tests: one suite through httpx (FastAPI, Flask), or Django's own client.
         "test_suite": "django" if answers["framework"] == "django" else "httpx",
         "has_auth": answers["auth"] != "none",
