@@ -69,7 +69,12 @@ def test_derived_context_is_complete(answers: dict[str, str]) -> None:
     assert len(names) == len(set(names))
     assert {"ENVIRONMENT", "SECRET_KEY", "DATABASE_URL"} <= set(names)
     assert derived["dependencies"] == sorted(derived["dependencies"], key=str.lower)
-    assert derived["database_url"].endswith("/my_service.db")
+    database = catalog.option("database", answers["database"])
+    if database.port:
+        assert derived["database_url"].endswith(f":{database.port}/my_service")
+    else:
+        assert derived["database_url"].endswith("/my_service.db")
+    assert derived["database_url"].startswith(f"{derived['database_scheme']}://")
     assert derived["has_auth"] is (answers["auth"] != "none")
 
 

@@ -10,6 +10,8 @@ DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 # Keeps page * page_size far inside every database's integer range.
 MAX_PAGE = 1_000_000
+# Text that is stored or searched: PostgreSQL refuses NUL characters, so every database does.
+NO_NUL = r"^[^\x00]*$"
 
 
 class DataResponse(BaseModel, Generic[T]):

@@ -8,10 +8,11 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from pydantic.json_schema import SkipJsonSchema
 
 from src.models.item import DESCRIPTION_MAX_LENGTH, NAME_MAX_LENGTH
+from src.schemas.common import NO_NUL
 
 # Taken as sent: the documented 1 to 200 characters are exactly what is accepted.
-ItemName = Annotated[str, Field(min_length=1, max_length=NAME_MAX_LENGTH)]
-ItemDescription = Annotated[str, Field(max_length=DESCRIPTION_MAX_LENGTH)]
+ItemName = Annotated[str, Field(min_length=1, max_length=NAME_MAX_LENGTH, pattern=NO_NUL)]
+ItemDescription = Annotated[str, Field(max_length=DESCRIPTION_MAX_LENGTH, pattern=NO_NUL)]
 
 
 class ItemCreate(BaseModel):
