@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from pytest_copier.plugin import CopierFixture
 
 from extensions import catalog, context
@@ -159,3 +160,23 @@ def test_env_example_lists_every_variable_the_code_reads(project: Path) -> None:
     assert read, "found no settings: the check itself is broken"
     assert read - listed == set(), "read by the code but missing from .env.example"
     assert listed - read == set(), "listed in .env.example but read by nothing"
+
+
+def test_compose_runs_the_chosen_database(project: Path, combination: dict[str, str]) -> None:
+    """Checked statically (no Docker here): the app waits for its database, by service name."""
+    compose = yaml.safe_load((project / "docker-compose.yml").read_text())
+    app = compose["services"]["app"]
+    url = app["environment"]["DATABASE_URL"]
+    if combination["database"] == "sqlite":
+        assert "db" not in compose["services"]
+        assert url.startswith("sqlite")
+        assert "/data/" in url
+        return
+    assert app["depends_on"] == {"db": {"condition": "service_healthy"}}
+    assert "@db:" in url
+    db = compose["services"]["db"]
+    assert "healthcheck" in db
+    for mount in db.get("volumes", []):
+        source = mount.split(":")[0]
+        if source.startswith("./"):
+            assert (project / source).is_file(), source

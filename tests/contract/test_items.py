@@ -114,3 +114,13 @@ def test_a_null_name_is_neither_offered_nor_accepted(
     refused = api.patch(f"{ITEMS}/{item['id']}", json={"name": None}, headers=user)
     assert refused.status_code == 400
     assert refused.json()["error"]["details"][0]["field"] == "name"
+
+
+def test_nul_characters_are_refused_on_every_database(
+    api: httpx.Client, user: dict[str, str]
+) -> None:
+    """PostgreSQL cannot store a NUL character; every combination refuses one the same way."""
+    created = api.post(ITEMS, json={"name": "a\x00b"}, headers=user)
+    assert created.status_code == 400
+    assert created.json()["error"]["code"] == "VALIDATION_ERROR"
+    assert api.get(ITEMS, params={"q": "\x00"}, headers=user).status_code == 400
