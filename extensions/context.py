@@ -23,9 +23,6 @@ def derive(answers: Mapping[str, Any]) -> dict[str, Any]:
     chosen = list(by_question.values())
     framework, database = by_question["framework"], by_question["database"]
     mode = "async" if framework.is_async else "sync"
-    env: dict[str, catalog.EnvVar] = {var.name: var for var in catalog.BASE_ENV}
-    for entry in chosen:
-        env.update({var.name: var for var in entry.env})
     package = answers["package_name"]
     scheme = database.url_scheme[mode]
     if database.port:
@@ -33,7 +30,12 @@ def derive(answers: Mapping[str, Any]) -> dict[str, Any]:
         database_url = f"{scheme}://{package}:{package}@127.0.0.1:{database.port}/{package}"
     else:
         database_url = f"{scheme}:///./{package}.db"
-    env["DATABASE_URL"] = dataclasses.replace(env["DATABASE_URL"], example=database_url)
+    env: dict[str, catalog.EnvVar] = {var.name: var for var in catalog.BASE_ENV}
+    # The URL first, so that .env.example shows it before the pool settings.
+    declared = next(var for var in database.env if var.name == "DATABASE_URL")
+    env["DATABASE_URL"] = dataclasses.replace(declared, example=database_url)
+    for entry in chosen:
+        env.update({var.name: var for var in entry.env if var.name != "DATABASE_URL"})
     servers = sorted({server for entry in chosen for server in entry.servers})
     dependencies = set(catalog.BASE_DEPENDENCIES)
     for entry in chosen:
