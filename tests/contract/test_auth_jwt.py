@@ -18,6 +18,13 @@ def new_email() -> str:
     return f"Person-{uuid.uuid4().hex[:10]}@Example.com"
 
 
+def register(api: httpx.Client) -> str:
+    """A new account's e-mail."""
+    email = new_email()
+    api.post(f"{AUTH}/register", json={"email": email, "password": PASSWORD})
+    return email
+
+
 def tokens(api: httpx.Client, email: str) -> dict[str, str]:
     response = api.post(f"{AUTH}/login", json={"email": email, "password": PASSWORD})
     assert response.status_code == 200, response.text
@@ -57,8 +64,7 @@ def test_duplicate_and_weak_registrations(api: httpx.Client) -> None:
 
 
 def test_wrong_password_and_unknown_email_look_alike(api: httpx.Client) -> None:
-    email = new_email()
-    api.post(f"{AUTH}/register", json={"email": email, "password": PASSWORD})
+    email = register(api)
     wrong = api.post(f"{AUTH}/login", json={"email": email, "password": "not-the-password"})
     unknown = api.post(f"{AUTH}/login", json={"email": new_email(), "password": PASSWORD})
     assert wrong.status_code == unknown.status_code == 401
@@ -66,8 +72,7 @@ def test_wrong_password_and_unknown_email_look_alike(api: httpx.Client) -> None:
 
 
 def test_refresh_rotates_and_reuse_revokes_the_login(api: httpx.Client) -> None:
-    email = new_email()
-    api.post(f"{AUTH}/register", json={"email": email, "password": PASSWORD})
+    email = register(api)
     first = tokens(api, email)
     second = api.post(f"{AUTH}/refresh", json={"refresh_token": first["refresh_token"]})
     assert second.status_code == 200
@@ -81,8 +86,7 @@ def test_refresh_rotates_and_reuse_revokes_the_login(api: httpx.Client) -> None:
 
 
 def test_logout_revokes_the_login(api: httpx.Client) -> None:
-    email = new_email()
-    api.post(f"{AUTH}/register", json={"email": email, "password": PASSWORD})
+    email = register(api)
     pair = tokens(api, email)
     logout = api.post(f"{AUTH}/logout", json={"refresh_token": pair["refresh_token"]})
     assert logout.status_code == 204
