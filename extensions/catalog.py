@@ -43,6 +43,7 @@ class Option:
     is_async: bool = False
     migrations: str = ""
     uses_broker: bool = False
+    # A database's URL scheme by mode; an ORM's, by database, where it reads its own URLs.
     url_scheme: Mapping[str, str] = field(default_factory=dict)
     # The port of a database server; 0 for a database in a file.
     port: int = 0
@@ -88,6 +89,10 @@ BASE_ENV = (
 SQLALCHEMY_POOL_ENV = (
     EnvVar("DATABASE_POOL_SIZE", "5", "connections each worker keeps open"),
     EnvVar("DATABASE_MAX_OVERFLOW", "10", "extra connections a worker opens at peaks"),
+)
+
+TORTOISE_POOL_ENV = (
+    EnvVar("DATABASE_POOL_SIZE", "5", "connections each worker opens at most (PostgreSQL, MySQL)"),
 )
 
 CATALOG: dict[str, tuple[Option, ...]] = {
@@ -143,6 +148,17 @@ CATALOG: dict[str, tuple[Option, ...]] = {
             drivers={"async": ("sqlalchemy[asyncio]>=2.0.36",)},
             env=SQLALCHEMY_POOL_ENV,
             migrations="alembic",
+        ),
+        Option(
+            "tortoise",
+            "Tortoise ORM with its own migrations",
+            "Tortoise ORM",
+            requires=_needs(framework="fastapi"),
+            dependencies=("tortoise-orm>=1.1.9",),
+            env=TORTOISE_POOL_ENV,
+            migrations="tortoise",
+            # Tortoise names the driver, not the database: asyncpg://, mysql:// (aiomysql).
+            url_scheme={"sqlite": "sqlite", "postgresql": "asyncpg", "mysql": "mysql"},
         ),
         Option(
             "django",

@@ -8,12 +8,14 @@ from typing import Any
 
 from . import catalog
 
-# Where the session class of an ORM on SQLAlchemy comes from, (orm, is_async) -> module.
+# Where the services' session class comes from, (orm, is_async) -> module. Tortoise has
+# no session: src/core/database.py gives it a unit of work with the same commit().
 SESSION_MODULES = {
     ("sqlalchemy", True): "sqlalchemy.ext.asyncio",
     ("sqlalchemy", False): "sqlalchemy.orm",
     ("sqlmodel", True): "sqlmodel.ext.asyncio.session",
     ("sqlmodel", False): "sqlmodel",
+    ("tortoise", True): "src.core.database",
 }
 
 
@@ -22,12 +24,16 @@ def derive(answers: Mapping[str, Any]) -> dict[str, Any]:
     by_question = catalog.chosen_options(answers)
     chosen = list(by_question.values())
     framework, database = by_question["framework"], by_question["database"]
+    orm = by_question["orm"]
     mode = "async" if framework.is_async else "sync"
     package = answers["package_name"]
-    scheme = database.url_scheme[mode]
+    scheme = orm.url_scheme.get(database.value) or database.url_scheme[mode]
     if database.port:
         # The docker-compose database; locally, a server with this user and database.
         database_url = f"{scheme}://{package}:{package}@127.0.0.1:{database.port}/{package}"
+    elif orm.url_scheme:
+        # Tortoise reads the path right after `sqlite://`: `sqlite://./x.db` is relative.
+        database_url = f"{scheme}://./{package}.db"
     else:
         database_url = f"{scheme}:///./{package}.db"
     env: dict[str, catalog.EnvVar] = {var.name: var for var in catalog.BASE_ENV}
@@ -51,22 +57,27 @@ def derive(answers: Mapping[str, Any]) -> dict[str, Any]:
         "async": "async " if framework.is_async else "",
         "await": "await " if framework.is_async else "",
         "http_client": "AsyncClient" if framework.is_async else "Client",
-        "sqlalchemy_session": "AsyncSession" if framework.is_async else "Session",
-        "sqlalchemy_session_module": SESSION_MODULES.get((answers["orm"], framework.is_async), ""),
-        # SQLModel sits on SQLAlchemy: the database module and the services are the same.
-        "orm_family": "sqlalchemy" if answers["orm"] == "sqlmodel" else answers["orm"],
+        "session_class": "AsyncSession"
+        if orm.value != "tortoise" and framework.is_async
+        else "Session",
+        "session_module": SESSION_MODULES.get((orm.value, framework.is_async), ""),
+        # SQLModel sits on SQLAlchemy: the database module is the same.
+        "orm_family": "sqlalchemy" if orm.value == "sqlmodel" else orm.value,
+        # The services: one set over a session's commit() (SQLAlchemy, SQLModel, Tortoise).
+        "service_layer": "django" if orm.value == "django" else "session",
+        "migrations": orm.migrations,
         # The rendered tests: one suite through httpx (FastAPI, Flask), or Django's own client.
         "test_suite": "django" if answers["framework"] == "django" else "httpx",
         "has_auth": answers["auth"] != "none",
         "has_queue": answers["queue"] != "none",
-        "uses_alembic": by_question["orm"].migrations == "alembic",
+        "uses_alembic": orm.migrations == "alembic",
         # Django hashes passwords with its own hashers (Argon2 first); the others use argon2-cffi.
         "django_passwords": answers["framework"] == "django",
         # Django counts auth attempts with Django REST framework's throttles; the others in-process.
         "throttles_with_drf": answers["framework"] == "django",
         # Django and Flask: gunicorn, queries validated by src/schemas/query.py, src/core/cors.py.
         "is_wsgi": answers["framework"] != "fastapi",
-        "database_scheme": database.url_scheme[mode],
+        "database_scheme": scheme,
         "database_url": database_url,
         "dependencies": sorted(dependencies, key=str.lower),
         "dev_dependencies": sorted(dev_dependencies, key=str.lower),

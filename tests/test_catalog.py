@@ -46,11 +46,11 @@ def test_combinations_are_exactly_the_valid_product() -> None:
 
 def test_conflict_names_both_choices(monkeypatch: pytest.MonkeyPatch) -> None:
     extra = catalog.Option(
-        "tortoise", "Tortoise", "Tortoise", requires={"framework": frozenset({"other"})}
+        "ponyorm", "Pony ORM", "Pony ORM", requires={"framework": frozenset({"other"})}
     )
     monkeypatch.setitem(catalog.CATALOG, "orm", (*catalog.CATALOG["orm"], extra))
-    error = catalog.conflict({"framework": "fastapi"}, "orm", "tortoise")
-    assert error == "orm=tortoise needs framework=other, not framework=fastapi"
+    error = catalog.conflict({"framework": "fastapi"}, "orm", "ponyorm")
+    assert error == "orm=ponyorm needs framework=other, not framework=fastapi"
 
 
 def test_reverse_conflict_names_both_choices(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -88,3 +88,13 @@ def test_incompatible_choice_is_refused_naming_both(tmp_path: Path) -> None:
     expected = "orm=other needs framework=elsewhere, not framework=fastapi"
     with pytest.raises(ValueError, match=expected):
         copier.copy(tmp_path / "svc", orm="other")
+
+
+@pytest.mark.parametrize("framework", ["flask", "django"])
+def test_tortoise_is_refused_outside_fastapi(
+    copier: CopierFixture, tmp_path: Path, framework: str
+) -> None:
+    """Tortoise ORM is async only: the catalog offers it with FastAPI alone."""
+    expected = f"orm=tortoise needs framework=fastapi, not framework={framework}"
+    with pytest.raises(ValueError, match=expected):
+        copier.copy(tmp_path / "svc", framework=framework, orm="tortoise")
