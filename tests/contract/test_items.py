@@ -68,6 +68,15 @@ def test_list_pages_newest_first_and_searches(api: httpx.Client, user: dict[str,
     assert [item["name"] for item in second.json()["data"]] == [names[0]]
 
 
+def test_search_ignores_case_beyond_ascii(api: httpx.Client, user: dict[str, str]) -> None:
+    """SQLite folds only ASCII letters by itself; every combination folds every letter."""
+    tag = uuid.uuid4().hex[:8]
+    name = f"Crème Brûlée {tag}"
+    assert api.post(ITEMS, json={"name": name}, headers=user).status_code == 201
+    found = api.get(ITEMS, params={"q": f"CRÈME BRÛLÉE {tag}"}, headers=user).json()
+    assert [item["name"] for item in found["data"]] == [name]
+
+
 def test_default_page(api: httpx.Client, user: dict[str, str]) -> None:
     meta = api.get(ITEMS, headers=user).json()["meta"]
     assert meta["page"] == 1
