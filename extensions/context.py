@@ -9,13 +9,12 @@ from typing import Any
 from . import catalog
 
 # Where the services' session class comes from, (orm, is_async) -> module. Tortoise has
-# no session: src/core/database.py gives it a unit of work with the same commit().
+# no session: src/core/database.py gives it a unit of work (`Session`) with the same commit().
 SESSION_MODULES = {
     ("sqlalchemy", True): "sqlalchemy.ext.asyncio",
     ("sqlalchemy", False): "sqlalchemy.orm",
     ("sqlmodel", True): "sqlmodel.ext.asyncio.session",
     ("sqlmodel", False): "sqlmodel",
-    ("tortoise", True): "src.core.database",
 }
 
 
