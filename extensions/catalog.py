@@ -95,6 +95,13 @@ TORTOISE_POOL_ENV = (
     EnvVar("DATABASE_POOL_SIZE", "5", "connections each worker opens at most (PostgreSQL, MySQL)"),
 )
 
+# Every queue's jobs: where workers take them from, how often and how patiently they are tried.
+JOB_ENV = (
+    EnvVar("JOB_QUEUE", "jobs", "the queue the API sends jobs to and workers take them from"),
+    EnvVar("JOB_MAX_ATTEMPTS", "3", "attempts of a failing job before it is marked failed"),
+    EnvVar("JOB_RETRY_SECONDS", "1", "wait before the second attempt; it doubles each time"),
+)
+
 CATALOG: dict[str, tuple[Option, ...]] = {
     "framework": (
         Option(
@@ -200,10 +207,42 @@ CATALOG: dict[str, tuple[Option, ...]] = {
             port=3306,
         ),
     ),
-    "queue": (Option("none", "No background jobs", "no job queue"),),
+    "queue": (
+        Option("none", "No background jobs", "no job queue"),
+        Option(
+            "celery",
+            "Celery (Redis or RabbitMQ broker)",
+            "Celery",
+            dependencies=("celery>=5.5",),
+            dev_dependencies=("celery-types>=0.23",),
+            env=(
+                *JOB_ENV,
+                EnvVar(
+                    "JOB_REDELIVERY_SECONDS",
+                    "300",
+                    "Redis broker: a job whose worker vanished runs again after this; "
+                    "longer than any job runs",
+                ),
+            ),
+            uses_broker=True,
+        ),
+    ),
     "broker": (
-        Option("redis", "Redis", "Redis", servers=("redis",)),
-        Option("rabbitmq", "RabbitMQ", "RabbitMQ", servers=("rabbitmq",)),
+        Option(
+            "redis",
+            "Redis",
+            "Redis",
+            dependencies=("redis>=5.2",),
+            env=(EnvVar("BROKER_URL", "redis://127.0.0.1:6379/0", "the job broker"),),
+            servers=("redis",),
+        ),
+        Option(
+            "rabbitmq",
+            "RabbitMQ",
+            "RabbitMQ",
+            env=(EnvVar("BROKER_URL", "amqp://guest:guest@127.0.0.1:5672//", "the job broker"),),
+            servers=("rabbitmq",),
+        ),
     ),
     "auth": (
         Option("none", "No authentication: every route is public", "no authentication"),

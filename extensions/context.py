@@ -48,6 +48,7 @@ def derive(answers: Mapping[str, Any]) -> dict[str, Any]:
     dev_dependencies = set(catalog.BASE_DEV_DEPENDENCIES)
     for entry in chosen:
         dev_dependencies.update(entry.dev_dependencies)
+    broker_url = env["BROKER_URL"].example if "BROKER_URL" in env else ""
     names = {f"{question}_name": entry.name for question, entry in by_question.items()}
     return {
         **names,
@@ -69,6 +70,7 @@ def derive(answers: Mapping[str, Any]) -> dict[str, Any]:
         "test_suite": "django" if answers["framework"] == "django" else "httpx",
         "has_auth": answers["auth"] != "none",
         "has_queue": answers["queue"] != "none",
+        "broker_url": broker_url,
         "uses_alembic": orm.migrations == "alembic",
         # Django hashes passwords with its own hashers (Argon2 first); the others use argon2-cffi.
         "django_passwords": answers["framework"] == "django",

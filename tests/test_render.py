@@ -8,6 +8,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
@@ -167,12 +168,14 @@ def test_compose_runs_the_chosen_database(project: Path, combination: dict[str, 
     compose = yaml.safe_load((project / "docker-compose.yml").read_text())
     app = compose["services"]["app"]
     url = app["environment"]["DATABASE_URL"]
+    waits_for = set(app.get("depends_on", {}))
     if combination["database"] == "sqlite":
         assert "db" not in compose["services"]
+        assert "db" not in waits_for
         assert url.startswith("sqlite")
         assert "/data/" in url
         return
-    assert app["depends_on"] == {"db": {"condition": "service_healthy"}}
+    assert app["depends_on"]["db"] == {"condition": "service_healthy"}
     assert "@db:" in url
     db = compose["services"]["db"]
     assert "healthcheck" in db
@@ -180,3 +183,23 @@ def test_compose_runs_the_chosen_database(project: Path, combination: dict[str, 
         source = mount.split(":")[0]
         if source.startswith("./"):
             assert (project / source).is_file(), source
+
+
+def test_compose_runs_the_worker_and_its_broker(project: Path, combination: dict[str, str]) -> None:
+    """With a queue, a worker runs beside the app, and both reach the broker by service name."""
+    services = yaml.safe_load((project / "docker-compose.yml").read_text())["services"]
+    if combination["queue"] == "none":
+        assert "worker" not in services
+        assert "broker" not in services
+        assert "broker" not in services["app"].get("depends_on", {})
+        return
+    worker = services["worker"]
+    assert worker["command"] == ["python", "-m", "src.worker"]
+    assert worker["depends_on"]["app"] == {"condition": "service_healthy"}
+    assert worker["environment"]["DATABASE_URL"] == services["app"]["environment"]["DATABASE_URL"]
+    for name in ("app", "worker"):
+        assert services[name]["depends_on"]["broker"] == {"condition": "service_healthy"}
+        assert urlsplit(services[name]["environment"]["BROKER_URL"]).hostname == "broker"
+    assert "healthcheck" in services["broker"]
+    image = services["broker"]["image"]
+    assert image.startswith("rabbitmq:" if combination["broker"] == "rabbitmq" else "redis:")

@@ -1,0 +1,113 @@
+"""Jobs (API.md section 5) against a live server and a real worker on the real broker."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from tests.contract.conftest import Services, client_for, sign_in
+from tests.contract.live import PIDS, LiveService
+
+pytestmark = pytest.mark.stack(queue="!none")
+JOB_TIMEOUT = 60.0
+POLL_INTERVAL = 0.1
+STOP_TIMEOUT = 10.0
+# Nothing listens on the discard port: a broker there is down.
+UNREACHABLE = {"redis": "redis://127.0.0.1:9/0", "rabbitmq": "amqp://guest:guest@127.0.0.1:9//"}
+
+
+@pytest.fixture
+def worker(services: Services, live: LiveService) -> Iterator[subprocess.Popen[bytes]]:
+    """The combination's own worker command, on the live server's database and broker."""
+    command = ["uv", "run", "--no-sync", "python", "-m", "src.worker", "--concurrency=1"]
+    with (live.project / "worker.log").open("ab") as log:
+        process = subprocess.Popen(
+            command,
+            cwd=live.project,
+            env={**live.environment(), "LOG_FORMAT": "json"},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    (PIDS / str(process.pid)).touch()
+    try:
+        yield process
+    finally:
+        (PIDS / str(process.pid)).unlink(missing_ok=True)
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def follow(api: httpx.Client, location: str, headers: dict[str, str]) -> dict[str, object]:
+    deadline = time.monotonic() + JOB_TIMEOUT
+    while True:
+        response = api.get(location, headers=headers)
+        assert response.status_code == 200, response.text
+        job: dict[str, object] = response.json()["data"]
+        if job["status"] in ("succeeded", "failed") or time.monotonic() > deadline:
+            return job
+        time.sleep(POLL_INTERVAL)
+
+
+def test_a_job_is_queued_run_and_succeeds(
+    api: httpx.Client, live: LiveService, worker: subprocess.Popen[bytes]
+) -> None:
+    headers = sign_in(api, live.auth)
+    mine = api.get("/api/v1/items", headers=headers).json()["meta"]["total"]
+    created = api.post("/api/v1/items", json={"name": f"report-{time.time_ns()}"}, headers=headers)
+    assert created.status_code == 201, created.text
+    submitted = api.post("/api/v1/jobs", json={"kind": "item_report"}, headers=headers)
+    assert submitted.status_code == 202, submitted.text
+    body = submitted.json()["data"]
+    assert body["status"] == "queued"
+    assert submitted.headers["Location"] == f"/api/v1/jobs/{body['id']}"
+    job = follow(api, submitted.headers["Location"], headers)
+    log = (live.project / "worker.log").read_text(errors="replace")[-3000:]
+    assert job["status"] == "succeeded", f"{job}\nworker log:\n{log}"
+    assert job["attempts"] == 1
+    assert job["result"] == {"item_count": mine + 1}
+    assert job["error"] is None
+
+
+def test_unknown_kind_is_400(api: httpx.Client, live: LiveService) -> None:
+    headers = sign_in(api, live.auth)
+    response = api.post("/api/v1/jobs", json={"kind": "nope"}, headers=headers)
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "VALIDATION_ERROR"
+
+
+@pytest.mark.stack(auth="!none")
+def test_another_users_job_is_404(api: httpx.Client, live: LiveService) -> None:
+    owner = sign_in(api, live.auth)
+    submitted = api.post("/api/v1/jobs", json={"kind": "item_report"}, headers=owner)
+    assert submitted.status_code == 202, submitted.text
+    other = sign_in(api, live.auth)
+    assert api.get(submitted.headers["Location"], headers=other).status_code == 404
+    assert api.get(submitted.headers["Location"], headers=owner).status_code == 200
+
+
+def test_broker_down_is_503(
+    services: Services, live: LiveService, combination: dict[str, str]
+) -> None:
+    broker = combination.get("broker", "redis")
+    env = {**live.env, "BROKER_URL": UNREACHABLE[broker], "REDIS_URL": UNREACHABLE["redis"]}
+    service = LiveService(live.project, combination, env, expect_ready=False)
+    services.attach(service.start())
+    with client_for(service) as api:
+        ready = api.get("/health/ready")
+        assert ready.status_code == 503
+        assert ready.json()["checks"]["broker"] == "unavailable"
+        headers = sign_in(api, service.auth)
+        response = api.post("/api/v1/jobs", json={"kind": "item_report"}, headers=headers)
+        assert response.status_code == 503, response.text
+        assert response.json()["error"]["code"] == "SERVICE_UNAVAILABLE"
