@@ -2,21 +2,25 @@
 
 Addresses come from the environment (standard local ports by default). Each
 combination gets its own PostgreSQL and MySQL database, its own Redis
-database number (one per pytest-xdist worker, flushed before and after) and its
-own RabbitMQ vhost, and everything is removed afterwards.
+database number (claimed through a lock file, so test runs side by side never
+share one; flushed before and after) and its own RabbitMQ vhost, and everything
+is removed afterwards.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import re
 import socket
 import subprocess
+import tempfile
 import warnings
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import psycopg
@@ -34,9 +38,8 @@ ADDRESSES = {
     "rabbitmq": os.environ.get("TEST_RABBITMQ_URL", "amqp://guest:guest@127.0.0.1:5672"),
 }
 CONNECT_TIMEOUT = 2
-# Redis databases 1..14 go to xdist workers, two stages each; 15 is the harness's own.
-STAGES = 2
-MAX_WORKERS = 7
+# Redis databases 1..14 go to combinations, one at a time each; 15 is the harness's own.
+REDIS_DATABASES = range(1, 15)
 HARNESS_REDIS_DATABASE = 15
 # A DROP DATABASE waits this long for locks, then fails instead of hanging.
 LOCK_WAIT_S = 10
@@ -89,15 +92,26 @@ def resource_name(combination: str) -> str:
     return f"cb_{re.sub(r'[^a-z0-9]+', '_', combination.lower())[:20]}_{digest}"
 
 
-def redis_database(worker: str, stage: int = 0) -> int:
-    """Database 1..14 for (worker, stage): the suite (0) and the live server (1) never share.
+@contextmanager
+def claimed_redis_database() -> Iterator[int]:
+    """A Redis database number no other user of this machine's tests holds until exit.
 
-    Database 15 is the harness's own (test_servers.py); 0 belongs to others.
+    A lock file per number (not the xdist worker's name) decides, so two test
+    runs side by side, or a suite and its live server, never share a database.
     """
-    number = int(re.sub(r"\D", "", worker) or 0)
-    if number >= MAX_WORKERS:
-        raise pytest.UsageError(f"at most {MAX_WORKERS} xdist workers: Redis has 16 databases")
-    return 1 + number * STAGES + stage
+    port = Address.of("redis").port
+    for number in REDIS_DATABASES:
+        lock = Path(tempfile.gettempdir()) / f"copier-backend-redis-{port}-{number}.lock"
+        with lock.open("a") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                continue
+            yield number
+            return
+    raise pytest.UsageError(
+        f"all {len(REDIS_DATABASES)} Redis databases are held by other test runs on this machine"
+    )
 
 
 @contextmanager
@@ -141,15 +155,16 @@ def mysql_database(name: str) -> Iterator[str]:
 
 
 @contextmanager
-def redis_db(number: int) -> Iterator[str]:
+def redis_db() -> Iterator[str]:
     a = Address.of("redis")
-    client = redis.Redis(host=a.host, port=a.port, db=number, socket_timeout=CONNECT_TIMEOUT)
-    with client:
-        client.flushdb()
-        try:
-            yield f"redis://{a.host}:{a.port}/{number}"
-        finally:
+    with claimed_redis_database() as number:
+        client = redis.Redis(host=a.host, port=a.port, db=number, socket_timeout=CONNECT_TIMEOUT)
+        with client:
             client.flushdb()
+            try:
+                yield f"redis://{a.host}:{a.port}/{number}"
+            finally:
+                client.flushdb()
 
 
 def rabbitmqctl(*arguments: str) -> None:
@@ -188,9 +203,7 @@ def inherited_environment() -> dict[str, str]:
 
 
 @contextmanager
-def environment(
-    answers: dict[str, str], name: str, worker: str, stage: int = 0
-) -> Iterator[dict[str, str]]:
+def environment(answers: dict[str, str], name: str) -> Iterator[dict[str, str]]:
     """The variables that point one combination's suite at its own corner of each server."""
     derived = context.derive({**catalog.DEFAULTS, **answers, "package_name": "service"})
     require(derived["servers"])
@@ -204,7 +217,7 @@ def environment(
             where = stack.enter_context(mysql_database(name))
             env["DATABASE_URL"] = f"{derived['database_scheme']}://{where}"
         if "redis" in derived["servers"]:
-            env["REDIS_URL"] = stack.enter_context(redis_db(redis_database(worker, stage)))
+            env["REDIS_URL"] = stack.enter_context(redis_db())
         if catalog.asks_broker(answers["queue"]):
             env["BROKER_URL"] = (
                 env["REDIS_URL"]

@@ -66,7 +66,7 @@ def test_rendered_suite_passes(
     worker_environment: dict[str, str],
 ) -> None:
     name = servers.resource_name(combination_id(combination))
-    with servers.environment(combination, name, worker_id) as server_env:
+    with servers.environment(combination, name) as server_env:
         started = time.perf_counter()
         project = render(copier, tmp_path / "svc", **combination)
         row: dict[str, object] = {"render_s": round(time.perf_counter() - started, 2)}

@@ -21,16 +21,24 @@ def test_resource_names_are_safe_for_every_server() -> None:
     assert set(name) <= set("abcdefghijklmnopqrstuvwxyz0123456789_")
 
 
-def test_each_worker_and_stage_has_its_own_redis_database() -> None:
-    numbers = {
-        servers.redis_database(f"gw{n}", stage)
-        for n in range(servers.MAX_WORKERS)
-        for stage in range(servers.STAGES)
-    }
-    assert len(numbers) == servers.MAX_WORKERS * servers.STAGES
-    assert numbers.isdisjoint({0, servers.HARNESS_REDIS_DATABASE})
-    with pytest.raises(pytest.UsageError, match="at most"):
-        servers.redis_database(f"gw{servers.MAX_WORKERS}")
+def test_redis_databases_are_claimed_one_holder_at_a_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with servers.claimed_redis_database() as first, servers.claimed_redis_database() as second:
+        assert first != second
+        assert {first, second}.isdisjoint({0, servers.HARNESS_REDIS_DATABASE})
+    monkeypatch.setattr(servers, "REDIS_DATABASES", range(first, first + 1))
+    with servers.claimed_redis_database() as again:
+        assert again == first, "a released database is free again"
+
+
+def test_a_run_is_refused_when_every_redis_database_is_held(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with servers.claimed_redis_database() as held:
+        monkeypatch.setattr(servers, "REDIS_DATABASES", range(held, held + 1))
+        with pytest.raises(pytest.UsageError, match="held by other test runs"):
+            servers.claimed_redis_database().__enter__()
 
 
 def test_resource_names_are_short_and_distinct() -> None:
@@ -65,14 +73,15 @@ def test_mysql_database_is_private_and_removed() -> None:
         pymysql.connect(host=address.host, port=address.port, user=address.user, database=NAME)
 
 
-def test_redis_database_is_flushed_before_and_after() -> None:
+def test_redis_database_is_flushed_before_and_after(monkeypatch: pytest.MonkeyPatch) -> None:
     servers.require(["redis"])
     address = servers.Address.of("redis")
     number = servers.HARNESS_REDIS_DATABASE
+    monkeypatch.setattr(servers, "REDIS_DATABASES", range(number, number + 1))
     client = redis.Redis(host=address.host, port=address.port, db=number)
     with client:
         client.set("left-over", "1")
-        with servers.redis_db(number) as url:
+        with servers.redis_db() as url:
             assert url.endswith(f"/{number}")
             assert client.dbsize() == 0
             client.set("during", "1")

@@ -32,7 +32,7 @@ class Services:
     """At most one live server per worker: starting another stops the last."""
 
     def __init__(self, template: Path, base: Path, worker: str) -> None:
-        self.template, self.base, self.worker = template, base, worker
+        self.template, self.base = template, base
         self.current: tuple[str, LiveService, ExitStack] | None = None
         self.failed: set[str] = set()
         self.venv = ROOT / ".matrix" / "envs" / worker / "contract-venv"
@@ -47,7 +47,7 @@ class Services:
         stack = ExitStack()
         try:
             env = stack.enter_context(
-                servers.environment(answers, servers.resource_name(f"c_{key}"), self.worker, 1)
+                servers.environment(answers, servers.resource_name(f"c_{key}"))
             )
             copier = CopierFixture(self.template, {}, pytest.MonkeyPatch())
             project = render(copier, self.base / key, **answers)
