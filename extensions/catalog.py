@@ -38,6 +38,8 @@ class Option:
     dev_dependencies: tuple[str, ...] = ()
     # Extra dependencies by mode ("async" or "sync"), such as a database's driver.
     drivers: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # Extra dependencies with another answer, by "question=value" ("broker=rabbitmq").
+    dependencies_with: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     env: tuple[EnvVar, ...] = ()
     servers: tuple[str, ...] = ()
     is_async: bool = False
@@ -226,6 +228,22 @@ CATALOG: dict[str, tuple[Option, ...]] = {
             ),
             uses_broker=True,
         ),
+        Option(
+            "dramatiq",
+            "Dramatiq (Redis or RabbitMQ broker)",
+            "Dramatiq",
+            dependencies=("dramatiq>=2.2",),
+            dependencies_with={"broker=rabbitmq": ("pika>=1.3",)},
+            env=(
+                *JOB_ENV,
+                EnvVar(
+                    "JOB_REDELIVERY_SECONDS",
+                    "60",
+                    "Redis broker: a worker silent this long is gone, and its jobs run again",
+                ),
+            ),
+            uses_broker=True,
+        ),
     ),
     "broker": (
         Option(
@@ -240,7 +258,7 @@ CATALOG: dict[str, tuple[Option, ...]] = {
             "rabbitmq",
             "RabbitMQ",
             "RabbitMQ",
-            env=(EnvVar("BROKER_URL", "amqp://guest:guest@127.0.0.1:5672//", "the job broker"),),
+            env=(EnvVar("BROKER_URL", "amqp://guest:guest@127.0.0.1:5672/%2F", "the job broker"),),
             servers=("rabbitmq",),
         ),
     ),

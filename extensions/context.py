@@ -45,10 +45,13 @@ def derive(answers: Mapping[str, Any]) -> dict[str, Any]:
     dependencies = set(catalog.BASE_DEPENDENCIES)
     for entry in chosen:
         dependencies.update(entry.dependencies, entry.drivers.get(mode, ()))
+        for question, chosen_entry in by_question.items():
+            dependencies.update(entry.dependencies_with.get(f"{question}={chosen_entry.value}", ()))
     dev_dependencies = set(catalog.BASE_DEV_DEPENDENCIES)
     for entry in chosen:
         dev_dependencies.update(entry.dev_dependencies)
     broker_url = env["BROKER_URL"].example if "BROKER_URL" in env else ""
+    redelivery = env.get("JOB_REDELIVERY_SECONDS")
     names = {f"{question}_name": entry.name for question, entry in by_question.items()}
     return {
         **names,
@@ -71,6 +74,8 @@ def derive(answers: Mapping[str, Any]) -> dict[str, Any]:
         "has_auth": answers["auth"] != "none",
         "has_queue": answers["queue"] != "none",
         "broker_url": broker_url,
+        # Seconds after which a vanished worker's jobs run again (Redis brokers).
+        "job_redelivery_seconds": redelivery.example if redelivery else "",
         "uses_alembic": orm.migrations == "alembic",
         # Django hashes passwords with its own hashers (Argon2 first); the others use argon2-cffi.
         "django_passwords": answers["framework"] == "django",

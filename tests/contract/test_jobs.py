@@ -18,14 +18,24 @@ pytestmark = pytest.mark.stack(queue="!none")
 JOB_TIMEOUT = 60.0
 POLL_INTERVAL = 0.1
 STOP_TIMEOUT = 10.0
+# Each queue's worker arguments for running one job at a time.
+ONE_AT_A_TIME = {"celery": ["--concurrency=1"], "dramatiq": ["--threads=1"]}
 # Nothing listens on the discard port: a broker there is down.
-UNREACHABLE = {"redis": "redis://127.0.0.1:9/0", "rabbitmq": "amqp://guest:guest@127.0.0.1:9//"}
+UNREACHABLE = {"redis": "redis://127.0.0.1:9/0", "rabbitmq": "amqp://guest:guest@127.0.0.1:9/%2F"}
 
 
 @pytest.fixture
 def worker(services: Services, live: LiveService) -> Iterator[subprocess.Popen[bytes]]:
     """The combination's own worker command, on the live server's database and broker."""
-    command = ["uv", "run", "--no-sync", "python", "-m", "src.worker", "--concurrency=1"]
+    command = [
+        "uv",
+        "run",
+        "--no-sync",
+        "python",
+        "-m",
+        "src.worker",
+        *ONE_AT_A_TIME[live.answers["queue"]],
+    ]
     with (live.project / "worker.log").open("ab") as log:
         process = subprocess.Popen(
             command,
