@@ -121,8 +121,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "combination" not in metafunc.fixturenames:
         return
-    marker = metafunc.definition.get_closest_marker("stack")
-    wanted = {q: set(v.split("+")) for q, v in (marker.kwargs if marker else {}).items()}
+    # A test's marker adds to its module's: stack(auth="!none") inside a module
+    # marked stack(queue="!none") runs where both hold (the closer wins a question).
+    kwargs: dict[str, str] = {}
+    for marker in metafunc.definition.iter_markers("stack"):
+        kwargs = {**marker.kwargs, **kwargs}
+    wanted = {q: set(v.split("+")) for q, v in kwargs.items()}
     if unknown := set(wanted) - set(catalog.STACK_QUESTIONS):
         raise pytest.UsageError(f"{metafunc.definition.nodeid}: stack marker names {unknown}")
     combinations = [c for c in selected(metafunc.config) if matches(c, wanted)]
@@ -134,7 +138,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         for c in combinations
     ]
     if not params and wanted:
-        reason = f"no combination in the catalog has {marker.kwargs if marker else wanted}"
+        reason = f"no combination in the catalog has {kwargs}"
         params = [pytest.param({}, id="none-applicable", marks=pytest.mark.skip(reason=reason))]
     metafunc.parametrize("combination", params, scope="module")
 

@@ -118,3 +118,14 @@ def test_each_combination_stays_on_one_worker(
 def test_stack_marker_matching(wanted: dict[str, set[str]], expected: bool) -> None:
     answers = {"framework": "fastapi", "auth": "jwt", "database": "sqlite"}
     assert matches(answers, wanted) is expected
+
+
+@pytest.mark.stack(queue="!none")
+class TestStackMarkersCombine:
+    """A test's own stack marker narrows its class's (or module's); it does not replace it."""
+
+    @pytest.mark.covering("framework")
+    @pytest.mark.stack(auth="!none")
+    def test_both_markers_hold(self, combination: dict[str, str]) -> None:
+        assert combination["queue"] != "none"
+        assert combination["auth"] != "none"
