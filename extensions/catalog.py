@@ -45,6 +45,8 @@ class Option:
     is_async: bool = False
     migrations: str = ""
     uses_broker: bool = False
+    # A queue that works with one broker only, which is then not asked ("redis").
+    fixed_broker: str = ""
     # A database's URL scheme by mode; an ORM's, by database, where it reads its own URLs.
     url_scheme: Mapping[str, str] = field(default_factory=dict)
     # The port of a database server; 0 for a database in a file.
@@ -103,6 +105,12 @@ JOB_ENV = (
     EnvVar("JOB_MAX_ATTEMPTS", "3", "attempts of a failing job before it is marked failed"),
     EnvVar("JOB_RETRY_SECONDS", "1", "wait before the second attempt; it doubles each time"),
 )
+
+
+def job_env(redelivery_seconds: str, redelivery: str) -> tuple[EnvVar, ...]:
+    """A queue's variables: the jobs' own, and when a vanished worker's job runs again."""
+    return (*JOB_ENV, EnvVar("JOB_REDELIVERY_SECONDS", redelivery_seconds, redelivery))
+
 
 CATALOG: dict[str, tuple[Option, ...]] = {
     "framework": (
@@ -217,14 +225,10 @@ CATALOG: dict[str, tuple[Option, ...]] = {
             "Celery",
             dependencies=("celery>=5.5",),
             dev_dependencies=("celery-types>=0.23",),
-            env=(
-                *JOB_ENV,
-                EnvVar(
-                    "JOB_REDELIVERY_SECONDS",
-                    "300",
-                    "Redis broker: a job whose worker vanished runs again after this; "
-                    "longer than any job runs",
-                ),
+            env=job_env(
+                "300",
+                "Redis broker: a job whose worker vanished runs again after this; "
+                "longer than any job runs",
             ),
             uses_broker=True,
         ),
@@ -234,15 +238,37 @@ CATALOG: dict[str, tuple[Option, ...]] = {
             "Dramatiq",
             dependencies=("dramatiq>=2.2",),
             dependencies_with={"broker=rabbitmq": ("pika>=1.3",)},
-            env=(
-                *JOB_ENV,
-                EnvVar(
-                    "JOB_REDELIVERY_SECONDS",
-                    "60",
-                    "Redis broker: a worker silent this long is gone, and its jobs run again",
-                ),
+            env=job_env(
+                "60",
+                "Redis broker: a worker silent this long is gone, and its jobs run again",
             ),
             uses_broker=True,
+        ),
+        Option(
+            "rq",
+            "RQ (Redis)",
+            "RQ",
+            dependencies=("rq>=3.0",),
+            env=job_env(
+                "60",
+                "A worker silent this long after its last report (at most 30 s apart) "
+                "is gone, and its job runs again",
+            ),
+            fixed_broker="redis",
+        ),
+        Option(
+            "arq",
+            "arq (asyncio, Redis; FastAPI only)",
+            "arq",
+            requires=_needs(framework="fastapi"),
+            # arq asks for redis<6; the broker's redis>=5.2 meets it there.
+            dependencies=("arq>=0.28",),
+            env=job_env(
+                "300",
+                "A job running longer is stopped and tried again; "
+                "a vanished worker's job runs again this plus 11 s after it started",
+            ),
+            fixed_broker="redis",
         ),
     ),
     "broker": (
@@ -300,6 +326,14 @@ def option(question: str, value: str) -> Option:
             return entry
     known = ", ".join(entry.value for entry in CATALOG[question])
     raise KeyError(f"{question}={value!r} is not in the catalog (known: {known})")
+
+
+def broker_of(answers: Mapping[str, str]) -> str:
+    """The broker a combination uses: the one asked, the queue's own, or "" without a queue."""
+    queue = option("queue", answers["queue"])
+    if queue.uses_broker:
+        return answers["broker"]
+    return queue.fixed_broker
 
 
 def asks_broker(queue: str) -> bool:
@@ -367,9 +401,13 @@ def all_combinations() -> Iterator[dict[str, str]]:
 
 
 def chosen_options(answers: Mapping[str, str]) -> dict[str, Option]:
-    """The catalog entries of one combination, by question, in question order."""
-    return {
-        question: option(question, answers[question])
-        for question in STACK_QUESTIONS
-        if question != "broker" or asks_broker(answers["queue"])
-    }
+    """The catalog entries of one combination, by question, in question order.
+
+    The broker is there whenever the queue has one, asked or the queue's own.
+    """
+    chosen = {}
+    for question in STACK_QUESTIONS:
+        value = broker_of(answers) if question == "broker" else answers[question]
+        if value:
+            chosen[question] = option(question, value)
+    return chosen

@@ -55,6 +55,8 @@ def derive(answers: Mapping[str, Any]) -> dict[str, Any]:
     names = {f"{question}_name": entry.name for question, entry in by_question.items()}
     return {
         **names,
+        # The broker in use: asked (Celery, Dramatiq) or the queue's own (RQ, arq: Redis).
+        **({"broker": by_question["broker"].value} if "broker" in by_question else {}),
         "is_async": framework.is_async,
         # One source for async and sync code: `{{ async }}def`, `{{ await }}session.flush()`.
         "async": "async " if framework.is_async else "",
@@ -76,6 +78,7 @@ def derive(answers: Mapping[str, Any]) -> dict[str, Any]:
         "broker_url": broker_url,
         # Seconds after which a vanished worker's jobs run again (Redis brokers).
         "job_redelivery_seconds": redelivery.example if redelivery else "",
+        "job_redelivery_comment": redelivery.comment if redelivery else "",
         "uses_alembic": orm.migrations == "alembic",
         # Django hashes passwords with its own hashers (Argon2 first); the others use argon2-cffi.
         "django_passwords": answers["framework"] == "django",

@@ -41,6 +41,16 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         stop_leftover_servers()
 
 
+def worker_environment_folder(worker_id: str) -> Path:
+    """The xdist worker's virtual environment and mypy cache, reused across combinations.
+
+    The contract's live servers and the rendered suites of a combination run on
+    the same worker one after the other, so they share one environment: the
+    second `uv sync` of a combination finds everything in place.
+    """
+    return ROOT / ".matrix" / "envs" / worker_id
+
+
 def render(copier: CopierFixture, destination: Path, **answers: Any) -> Path:
     copier.copy(destination, **answers)
     return destination

@@ -218,10 +218,9 @@ def environment(answers: dict[str, str], name: str) -> Iterator[dict[str, str]]:
             env["DATABASE_URL"] = f"{derived['database_scheme']}://{where}"
         if "redis" in derived["servers"]:
             env["REDIS_URL"] = stack.enter_context(redis_db())
-        if catalog.asks_broker(answers["queue"]):
+        broker = catalog.broker_of({**catalog.DEFAULTS, **answers})
+        if broker:
             env["BROKER_URL"] = (
-                env["REDIS_URL"]
-                if answers["broker"] == "redis"
-                else stack.enter_context(rabbitmq_vhost(name))
+                env["REDIS_URL"] if broker == "redis" else stack.enter_context(rabbitmq_vhost(name))
             )
         yield env

@@ -202,4 +202,5 @@ def test_compose_runs_the_worker_and_its_broker(project: Path, combination: dict
         assert urlsplit(services[name]["environment"]["BROKER_URL"]).hostname == "broker"
     assert "healthcheck" in services["broker"]
     image = services["broker"]["image"]
-    assert image.startswith("rabbitmq:" if combination["broker"] == "rabbitmq" else "redis:")
+    broker = catalog.broker_of({**catalog.DEFAULTS, **combination})
+    assert image.startswith(f"{broker}:")

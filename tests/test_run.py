@@ -11,10 +11,9 @@ import pytest
 from pytest_copier.plugin import CopierFixture
 
 from tests import servers
-from tests.conftest import render
+from tests.conftest import render, worker_environment_folder
 from tests.matrix import combination_id, record
 
-ROOT = Path(__file__).resolve().parents[1]
 # No stage of one combination may take this long; a hung suite fails instead of eating CI.
 STAGE_TIMEOUT = 600
 COVERAGE = re.compile(r"Total coverage: ([\d.]+)%")
@@ -30,7 +29,7 @@ def worker_environment(worker_id: str) -> dict[str, str]:
     still fails. Reusing the folder keeps unchanged packages (and mypy's cache of
     them) in place, which is most of what a fresh environment would cost.
     """
-    folder = ROOT / ".matrix" / "envs" / worker_id
+    folder = worker_environment_folder(worker_id)
     return {
         "UV_PROJECT_ENVIRONMENT": str(folder / "venv"),
         "MYPY_CACHE_DIR": str(folder / "mypy-cache"),

@@ -20,7 +20,7 @@ import pytest
 from pytest_copier.plugin import CopierFixture
 
 from tests import servers
-from tests.conftest import ROOT, render
+from tests.conftest import render, worker_environment_folder
 from tests.contract.live import ADMIN_EMAIL, ADMIN_PASSWORD, LiveService
 from tests.matrix import combination_id
 
@@ -35,7 +35,7 @@ class Services:
         self.template, self.base = template, base
         self.current: tuple[str, LiveService, ExitStack] | None = None
         self.failed: set[str] = set()
-        self.venv = ROOT / ".matrix" / "envs" / worker / "contract-venv"
+        self.venv = worker_environment_folder(worker) / "venv"
 
     def get(self, answers: dict[str, str]) -> LiveService:
         key = combination_id(answers)

@@ -19,7 +19,12 @@ JOB_TIMEOUT = 60.0
 POLL_INTERVAL = 0.1
 STOP_TIMEOUT = 10.0
 # Each queue's worker arguments for running one job at a time.
-ONE_AT_A_TIME = {"celery": ["--concurrency=1"], "dramatiq": ["--threads=1"]}
+ONE_AT_A_TIME = {
+    "celery": ["--concurrency=1"],
+    "dramatiq": ["--threads=1"],
+    "rq": [],
+    "arq": ["--jobs=1"],
+}
 # Nothing listens on the discard port: a broker there is down.
 UNREACHABLE = {"redis": "redis://127.0.0.1:9/0", "rabbitmq": "amqp://guest:guest@127.0.0.1:9/%2F"}
 
