@@ -8,6 +8,7 @@ process, and each must see its own catalog.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib
 import importlib.util
@@ -89,8 +90,18 @@ class StackContext(ContextHook):
         needed = ("package_name", "framework", "orm", "database", "queue", "auth")
         if not all(name in ctx for name in needed):
             return
+        answers = tuple(
+            (name, ctx.get(name)) for name in ("package_name", *catalog.STACK_QUESTIONS)
+        )
         try:
-            ctx.update(context.derive(ctx))
+            ctx.update(derived(answers))
         except KeyError:
             # An answer outside the catalog: copier refuses it by name when it asks.
             return
+
+
+@functools.lru_cache(maxsize=16)
+def derived(answers: tuple[tuple[str, Any], ...]) -> dict[str, Any]:
+    """The derived context, once per set of answers: copier asks for it for every path and file."""
+    result: dict[str, Any] = context.derive(dict(answers))
+    return result

@@ -12,11 +12,9 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
-from pytest_copier.plugin import CopierFixture
 
 from extensions import catalog, context
-from tests.conftest import render
-from tests.matrix import combination_id
+from tests.conftest import Renders
 
 MAX_LINES = 150
 CRITICAL_FILES = (
@@ -61,26 +59,9 @@ JINJA_LEFTOVER = re.compile(r"(?<!\$)\{\{-?\s*[A-Za-z_(]|\{%-?\s*\w|\{#")
 TEXT_SUFFIXES = {".py", ".md", ".toml", ".yaml", ".yml", ".ini", ".example", ".html", ".js", ""}
 
 
-@pytest.fixture(scope="session")
-def renders() -> dict[str, Path]:
-    """Each combination is rendered once per worker, whatever order its checks run in."""
-    return {}
-
-
 @pytest.fixture
-def project(
-    combination: dict[str, str],
-    copier_template: Path,
-    tmp_path_factory: pytest.TempPathFactory,
-    renders: dict[str, Path],
-) -> Path:
-    key = combination_id(combination)
-    if key not in renders:
-        copier = CopierFixture(
-            template=copier_template, defaults={}, monkeypatch=pytest.MonkeyPatch()
-        )
-        renders[key] = render(copier, tmp_path_factory.mktemp(key) / "svc", **combination)
-    return renders[key]
+def project(combination: dict[str, str], renders: Renders) -> Path:
+    return renders.pristine(combination)[0]
 
 
 def files(project: Path) -> list[Path]:

@@ -8,10 +8,9 @@ import time
 from pathlib import Path
 
 import pytest
-from pytest_copier.plugin import CopierFixture
 
 from tests import servers
-from tests.conftest import render, worker_environment_folder
+from tests.conftest import Renders, worker_environment_folder
 from tests.matrix import combination_id, record
 
 # No stage of one combination may take this long; a hung suite fails instead of eating CI.
@@ -58,7 +57,7 @@ def run(
 @pytest.mark.slow
 def test_rendered_suite_passes(
     request: pytest.FixtureRequest,
-    copier: CopierFixture,
+    renders: Renders,
     tmp_path: Path,
     combination: dict[str, str],
     worker_id: str,
@@ -66,9 +65,8 @@ def test_rendered_suite_passes(
 ) -> None:
     name = servers.resource_name(combination_id(combination))
     with servers.environment(combination, name) as server_env:
-        started = time.perf_counter()
-        project = render(copier, tmp_path / "svc", **combination)
-        row: dict[str, object] = {"render_s": round(time.perf_counter() - started, 2)}
+        project = renders.copy(combination, tmp_path / "svc")
+        row: dict[str, object] = {"render_s": renders.pristine(combination)[1]}
         record(request, combination, **row)
 
         synced, row["env_s"] = run(project, "uv", "sync", "--quiet", extra_env=worker_environment)

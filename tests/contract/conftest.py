@@ -17,10 +17,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from pytest_copier.plugin import CopierFixture
 
 from tests import servers
-from tests.conftest import render, worker_environment_folder
+from tests.conftest import Renders, worker_environment_folder
 from tests.contract.live import ADMIN_EMAIL, ADMIN_PASSWORD, LiveService
 from tests.matrix import combination_id
 
@@ -31,8 +30,8 @@ REQUEST_TIMEOUT = 15.0
 class Services:
     """At most one live server per worker: starting another stops the last."""
 
-    def __init__(self, template: Path, base: Path, worker: str) -> None:
-        self.template, self.base = template, base
+    def __init__(self, renders: Renders, base: Path, worker: str) -> None:
+        self.renders, self.base = renders, base
         self.current: tuple[str, LiveService, ExitStack] | None = None
         self.failed: set[str] = set()
         self.venv = worker_environment_folder(worker) / "venv"
@@ -49,8 +48,7 @@ class Services:
             env = stack.enter_context(
                 servers.environment(answers, servers.resource_name(f"c_{key}"))
             )
-            copier = CopierFixture(self.template, {}, pytest.MonkeyPatch())
-            project = render(copier, self.base / key, **answers)
+            project = self.renders.copy(answers, self.base / key)
             env["UV_PROJECT_ENVIRONMENT"] = str(self.venv)
             sync = LiveService(project, answers, env).sync()
             service = stack.enter_context(sync.running())
@@ -75,9 +73,9 @@ class Services:
 
 @pytest.fixture(scope="session")
 def services(
-    copier_template: Path, tmp_path_factory: pytest.TempPathFactory, worker_id: str
+    renders: Renders, tmp_path_factory: pytest.TempPathFactory, worker_id: str
 ) -> Iterator[Services]:
-    registry = Services(copier_template, tmp_path_factory.mktemp("live"), worker_id)
+    registry = Services(renders, tmp_path_factory.mktemp("live"), worker_id)
     yield registry
     registry.close()
 
