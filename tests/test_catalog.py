@@ -79,6 +79,37 @@ def test_derived_context_is_complete(answers: dict[str, str]) -> None:
 
 
 @pytest.mark.parametrize(
+    ("queue", "broker", "expected"),
+    [
+        ("none", "rabbitmq", ""),
+        ("celery", "rabbitmq", "rabbitmq"),
+        ("dramatiq", "redis", "redis"),
+        ("rq", "rabbitmq", "redis"),
+        ("arq", "rabbitmq", "redis"),
+    ],
+)
+def test_the_broker_in_use_is_asked_or_the_queues_own(
+    queue: str, broker: str, expected: str
+) -> None:
+    """RQ and arq bring Redis whatever `broker` says (copier keeps a default for it)."""
+    answers = {**catalog.DEFAULTS, "queue": queue, "broker": broker, **PROJECT}
+    assert catalog.broker_of(answers) == expected
+    derived = context.derive(answers)
+    assert derived.get("broker", "") == expected
+    assert ("BROKER_URL" in [var.name for var in derived["env_vars"]]) is bool(expected)
+    if expected:
+        assert expected in derived["servers"]
+        assert derived["broker_url"].startswith("redis://" if expected == "redis" else "amqp://")
+
+
+def test_arq_needs_fastapi() -> None:
+    answers = {**catalog.DEFAULTS, "framework": "flask", "queue": "arq"}
+    assert catalog.combination_error(answers) == (
+        "queue=arq needs framework=fastapi, not framework=flask"
+    )
+
+
+@pytest.mark.parametrize(
     ("check", "value", "message"),
     [
         (questions.slug_error, "My Service", "must start with a lower-case letter"),
