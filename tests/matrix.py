@@ -34,6 +34,8 @@ COLUMNS = (
     "coverage",
 )
 TIMES = COLUMNS[:6]
+# covering_set's stride through a group's members.
+SPREAD = 17
 
 
 def combination_id(answers: dict[str, str]) -> str:
@@ -92,14 +94,15 @@ def covering_set(
 ) -> list[dict[str, str]]:
     """One combination per distinct answer to `questions`, the others varied in turn.
 
-    For each group (say framework x auth x database) the n-th group takes its
-    n-th member, wrapping, so the remaining answers (queue, broker, orm) are
-    spread across the groups instead of always being the first.
+    For each group (say framework x database) the n-th group takes its member
+    number 17n, wrapping, so the remaining answers are spread across the
+    groups instead of always being the first. The stride is a prime above the
+    14 queue x auth variants that follow an ORM in a group, so the ORMs vary too.
     """
     groups: dict[tuple[str, ...], list[dict[str, str]]] = {}
     for answers in combinations:
-        groups.setdefault(tuple(answers[q] for q in questions), []).append(answers)
-    return [members[n % len(members)] for n, members in enumerate(groups.values())]
+        groups.setdefault(tuple(answers.get(q, "") for q in questions), []).append(answers)
+    return [members[n * SPREAD % len(members)] for n, members in enumerate(groups.values())]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -7,10 +7,12 @@ import uuid
 import httpx
 import pytest
 
-from tests.contract.conftest import PASSWORD, client_for, sign_in
+from tests.contract.conftest import PASSWORD, QUEUE_BLIND, client_for, sign_in
 from tests.contract.live import LiveService
 
-pytestmark = pytest.mark.stack(auth="jwt")
+# Nothing here depends on the queue: one combination per framework x orm x database
+# (auth is jwt; the queue and broker varied among them) runs it.
+pytestmark = [pytest.mark.stack(auth="jwt"), pytest.mark.covering(*QUEUE_BLIND)]
 AUTH = "/api/v1/auth"
 
 

@@ -5,7 +5,12 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from tests.contract.conftest import QUEUE_BLIND
 from tests.contract.live import LiveService
+
+# Nothing here depends on the queue: one combination per framework x orm x database x
+# auth (the queue and broker varied among them) runs it.
+pytestmark = pytest.mark.covering(*QUEUE_BLIND)
 
 ITEMS = "/api/v1/items"
 SECURITY_HEADERS = ("x-content-type-options", "x-frame-options", "referrer-policy")

@@ -19,9 +19,9 @@ from tests.contract.conftest import Services, sign_in
 from tests.contract.live import ADMIN_EMAIL, LiveService
 from tests.matrix import record
 
-# A fuzz run costs about 32 s; one per framework x auth x database keeps CI
-# within its budget while every pair the contract can differ on is fuzzed.
-pytestmark = pytest.mark.covering("framework", "auth", "database")
+# A fuzz run costs about 35 s (45 s under CI's load); one per framework x database,
+# the other answers varied among them (auth, queue, ORM), keeps CI within its budget.
+pytestmark = pytest.mark.covering("framework", "database")
 MAX_EXAMPLES = 30
 MAX_TIME_S = 30
 SEED = 20261121

@@ -7,8 +7,12 @@ import uuid
 import httpx
 import pytest
 
-from tests.contract.conftest import sign_in
+from tests.contract.conftest import QUEUE_BLIND, sign_in
 from tests.contract.live import LiveService
+
+# Nothing here depends on the queue: one combination per framework x orm x database x
+# auth (the queue and broker varied among them) runs it.
+pytestmark = pytest.mark.covering(*QUEUE_BLIND)
 
 ITEMS = "/api/v1/items"
 

@@ -111,6 +111,8 @@ def test_another_users_job_is_404(api: httpx.Client, live: LiveService) -> None:
     assert api.get(submitted.headers["Location"], headers=owner).status_code == 200
 
 
+# A refused job's path is the queue client's: one combination per framework x queue x broker.
+@pytest.mark.covering("framework", "queue", "broker")
 def test_broker_down_is_503(
     services: Services, live: LiveService, combination: dict[str, str]
 ) -> None:
