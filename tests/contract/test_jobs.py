@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from extensions import catalog
 from tests.contract.conftest import Services, client_for, sign_in
 from tests.contract.live import PIDS, LiveService
 
@@ -116,7 +117,7 @@ def test_another_users_job_is_404(api: httpx.Client, live: LiveService) -> None:
 def test_broker_down_is_503(
     services: Services, live: LiveService, combination: dict[str, str]
 ) -> None:
-    broker = combination.get("broker", "redis")
+    broker = catalog.broker_of({**catalog.DEFAULTS, **combination})
     env = {**live.env, "BROKER_URL": UNREACHABLE[broker], "REDIS_URL": UNREACHABLE["redis"]}
     service = LiveService(live.project, combination, env, expect_ready=False)
     services.attach(service.start())
