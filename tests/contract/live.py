@@ -26,6 +26,8 @@ PIDS = Path(__file__).resolve().parents[2] / ".matrix" / "servers"
 POLL_INTERVAL = 0.1
 ADMIN_EMAIL = "admin@example.com"
 ADMIN_PASSWORD = "contract-admin-password"
+# Not the example value: the suite forges tokens with it, and proves the example key fails.
+CONTRACT_SECRET_KEY = "contract-suite-secret-key-of-more-than-32-bytes"
 
 
 def free_port() -> int:
@@ -107,6 +109,7 @@ class LiveService:
             ENVIRONMENT="development",
             ADMIN_EMAIL=ADMIN_EMAIL,
             ADMIN_PASSWORD=ADMIN_PASSWORD,
+            SECRET_KEY=CONTRACT_SECRET_KEY,
             LOG_FORMAT="json",
             # Argon2id's cost is configuration, not contract: the cheapest valid one
             # keeps the hundreds of sign-ins of the suite fast.

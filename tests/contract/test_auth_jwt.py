@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+import json
+import time
 import uuid
+from dataclasses import dataclass
 
 import httpx
 import pytest
 
 from tests.contract.conftest import PASSWORD, QUEUE_BLIND, client_for, sign_in
-from tests.contract.live import LiveService
+from tests.contract.live import CONTRACT_SECRET_KEY, LiveService
 
 # Nothing here depends on the queue: one combination per framework x orm x database
 # (auth is jwt; the queue and broker varied among them) runs it.
@@ -97,16 +103,75 @@ def test_logout_revokes_the_login(api: httpx.Client) -> None:
     assert refused.status_code == 401
 
 
-# The last is an unsigned token (`alg: none`) claiming to be someone.
-UNSIGNED = "eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJzdWIiOiJhZG1pbiIsInR5cGUiOiJhY2Nlc3MifQ."
+def me(api: httpx.Client, token: str) -> httpx.Response:
+    return api.get(f"{AUTH}/me", headers={"Authorization": f"Bearer {token}"})
 
 
-@pytest.mark.parametrize(
-    "token", ["garbage", "a.b.c", UNSIGNED], ids=["garbage", "abc", "alg-none"]
-)
-def test_bad_bearer_tokens(api: httpx.Client, token: str) -> None:
-    response = api.get(f"{AUTH}/me", headers={"Authorization": f"Bearer {token}"})
-    assert response.status_code == 401
+def segment(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def claims_of(headers: dict[str, str]) -> dict[str, object]:
+    """The claims of a real access token, read without checking it."""
+    middle = headers["Authorization"].removeprefix("Bearer ").split(".")[1]
+    claims: dict[str, object] = json.loads(base64.urlsafe_b64decode(middle + "=="))
+    return claims
+
+
+@dataclass(frozen=True)
+class Forgery:
+    """A fresh token with a real user's claims (its `fam` too), valid unless changed here."""
+
+    alg: str = "HS256"
+    key: str = CONTRACT_SECRET_KEY
+    type: str = "access"
+    drop: str = ""
+    # Seconds from now.
+    iat: int = 0
+    nbf: int = 0
+    exp: int = 600
+
+    def token(self, real: dict[str, object]) -> str:
+        now = int(time.time())
+        payload = {**real, "jti": str(uuid.uuid4()), "type": self.type, "iat": now + self.iat}
+        payload.update(nbf=now + self.nbf, exp=now + self.exp)
+        payload.pop(self.drop, None)
+        header = segment(json.dumps({"alg": self.alg, "typ": "JWT"}).encode())
+        signed = f"{header}.{segment(json.dumps(payload).encode())}"
+        digest = {"HS256": hashlib.sha256, "HS512": hashlib.sha512}.get(self.alg)
+        mac = hmac.new(self.key.encode(), signed.encode(), digest).digest() if digest else b""
+        return f"{signed}.{segment(mac)}"
+
+
+def test_a_token_forged_with_the_right_key_is_accepted(
+    api: httpx.Client, user: dict[str, str]
+) -> None:
+    """The control of the next test: its forgeries are refused for their one change."""
+    real = claims_of(user)
+    accepted = me(api, Forgery().token(real))
+    assert accepted.status_code == 200, accepted.text
+    assert accepted.json()["data"]["id"] == real["sub"]
+
+
+# The example SECRET_KEY of the rendered settings: the live service must not sign with it.
+EXAMPLE_SECRET = "change-me-to-a-random-string-of-32-bytes-or-more"
+BAD_TOKENS: dict[str, str | Forgery] = {
+    "garbage": "garbage",
+    "abc": "a.b.c",
+    "expired": Forgery(iat=-120, nbf=-120, exp=-60),
+    "not-yet-valid": Forgery(nbf=300, exp=900),
+    "example-key": Forgery(key=EXAMPLE_SECRET),
+    "alg-none": Forgery(alg="none"),
+    "hs512": Forgery(alg="HS512"),
+    "refresh-as-access": Forgery(type="refresh"),
+    **{f"no-{claim}": Forgery(drop=claim) for claim in ("sub", "exp", "iat", "jti", "type")},
+}
+
+
+@pytest.mark.parametrize("bad", BAD_TOKENS.values(), ids=BAD_TOKENS.keys())
+def test_bad_bearer_tokens(api: httpx.Client, user: dict[str, str], bad: str | Forgery) -> None:
+    response = me(api, bad if isinstance(bad, str) else bad.token(claims_of(user)))
+    assert response.status_code == 401, response.text
     assert response.headers["www-authenticate"] == "Bearer"
 
 
