@@ -90,6 +90,12 @@ BASE_ENV = (
     EnvVar("LOG_FORMAT", "json", "json or console"),
 )
 
+# Where a combination has Redis and auth, the auth rate limits count there, shared by
+# every process and instance; it may be the broker's Redis or another one.
+RATE_LIMIT_REDIS_ENV = EnvVar(
+    "REDIS_URL", "redis://127.0.0.1:6379/0", "Redis for the auth rate limits, shared by all"
+)
+
 SQLALCHEMY_POOL_ENV = (
     EnvVar("DATABASE_POOL_SIZE", "5", "connections each worker keeps open"),
     EnvVar("DATABASE_MAX_OVERFLOW", "10", "extra connections a worker opens at peaks"),

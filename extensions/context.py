@@ -42,6 +42,9 @@ def derive(answers: Mapping[str, Any]) -> dict[str, Any]:
     for entry in chosen:
         env.update({var.name: var for var in entry.env if var.name != "DATABASE_URL"})
     servers = sorted({server for entry in chosen for server in entry.servers})
+    limits_in_redis = "redis" in servers and answers["auth"] != "none"
+    if limits_in_redis:
+        env["REDIS_URL"] = catalog.RATE_LIMIT_REDIS_ENV
     dependencies = set(catalog.BASE_DEPENDENCIES)
     for entry in chosen:
         dependencies.update(entry.dependencies, entry.drivers.get(mode, ()))
@@ -93,4 +96,6 @@ def derive(answers: Mapping[str, Any]) -> dict[str, Any]:
         "env_vars": list(env.values()),
         "servers": servers,
         "needs_redis": "redis" in servers,
+        # The auth rate limits count in Redis (shared by all processes), else in each process.
+        "limits_in_redis": limits_in_redis,
     }

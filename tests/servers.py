@@ -190,7 +190,7 @@ def inherited_environment() -> dict[str, str]:
     Every variable a service reads (the catalog's), the template's virtualenv and
     pytest's own variables are dropped; the harness sets what a run needs.
     """
-    service_variables = {catalog_var.name for catalog_var in catalog.BASE_ENV} | {
+    service_variables = {var.name for var in (*catalog.BASE_ENV, catalog.RATE_LIMIT_REDIS_ENV)} | {
         var.name for options in catalog.CATALOG.values() for entry in options for var in entry.env
     }
     return {

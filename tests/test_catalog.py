@@ -102,6 +102,25 @@ def test_the_broker_in_use_is_asked_or_the_queues_own(
         assert derived["broker_url"].startswith("redis://" if expected == "redis" else "amqp://")
 
 
+@pytest.mark.parametrize(
+    ("queue", "broker", "auth", "expected"),
+    [
+        ("none", "redis", "jwt", False),
+        ("celery", "rabbitmq", "jwt", False),
+        ("celery", "redis", "jwt", True),
+        ("rq", "rabbitmq", "jwt", True),
+        ("arq", "redis", "none", False),
+    ],
+)
+def test_rate_limits_count_in_redis_where_there_is_redis_and_auth(
+    queue: str, broker: str, auth: str, expected: bool
+) -> None:
+    answers = {**catalog.DEFAULTS, "queue": queue, "broker": broker, "auth": auth, **PROJECT}
+    derived = context.derive(answers)
+    assert derived["limits_in_redis"] is expected
+    assert ("REDIS_URL" in [var.name for var in derived["env_vars"]]) is expected
+
+
 def test_arq_needs_fastapi() -> None:
     answers = {**catalog.DEFAULTS, "framework": "flask", "queue": "arq"}
     assert catalog.combination_error(answers) == (
