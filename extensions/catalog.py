@@ -325,6 +325,13 @@ DEFAULTS = {
 }
 
 
+def service_variable_names() -> set[str]:
+    """Every environment variable some rendered service reads."""
+    declared = [*BASE_ENV, RATE_LIMIT_REDIS_ENV]
+    declared += [var for options in CATALOG.values() for entry in options for var in entry.env]
+    return {var.name for var in declared}
+
+
 def option(question: str, value: str) -> Option:
     """The catalog entry for one answer; KeyError names an unknown one."""
     for entry in CATALOG[question]:

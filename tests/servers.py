@@ -190,9 +190,7 @@ def inherited_environment() -> dict[str, str]:
     Every variable a service reads (the catalog's), the template's virtualenv and
     pytest's own variables are dropped; the harness sets what a run needs.
     """
-    service_variables = {var.name for var in (*catalog.BASE_ENV, catalog.RATE_LIMIT_REDIS_ENV)} | {
-        var.name for options in catalog.CATALOG.values() for entry in options for var in entry.env
-    }
+    service_variables = catalog.service_variable_names()
     return {
         key: value
         for key, value in os.environ.items()

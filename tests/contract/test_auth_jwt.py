@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import httpx
 import pytest
 
+from extensions import catalog
 from tests.contract.conftest import PASSWORD, QUEUE_BLIND, client_for, sign_in
 from tests.contract.live import CONTRACT_SECRET_KEY, LiveService
 
@@ -154,7 +155,7 @@ def test_a_token_forged_with_the_right_key_is_accepted(
 
 
 # The example SECRET_KEY of the rendered settings: the live service must not sign with it.
-EXAMPLE_SECRET = "change-me-to-a-random-string-of-32-bytes-or-more"
+EXAMPLE_SECRET = next(var.example for var in catalog.BASE_ENV if var.name == "SECRET_KEY")
 BAD_TOKENS: dict[str, str | Forgery] = {
     "garbage": "garbage",
     "abc": "a.b.c",
