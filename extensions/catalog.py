@@ -90,10 +90,22 @@ BASE_ENV = (
     EnvVar("LOG_FORMAT", "json", "json or console"),
 )
 
-# Where a combination has Redis and auth, the auth rate limits count there, shared by
-# every process and instance; it may be the broker's Redis or another one.
+# Where a combination has Redis and auth, the auth rate limits (and, with auth=session,
+# the sessions) live there, shared by every process and instance; it may be the
+# broker's Redis or another one.
 RATE_LIMIT_REDIS_ENV = EnvVar(
-    "REDIS_URL", "redis://127.0.0.1:6379/0", "Redis for the auth rate limits, shared by all"
+    "REDIS_URL", "redis://127.0.0.1:6379/0", "Redis for the auth rate limits and sessions"
+)
+
+# Every mode where users sign in with an e-mail and a password (jwt, session).
+PASSWORD_LOGIN_ENV = (
+    EnvVar("ADMIN_EMAIL", "", "admin created at start-up when set"),
+    EnvVar("ADMIN_PASSWORD", "", "password of that admin (8 to 128 characters)"),
+    EnvVar("RATE_LIMIT_AUTH", "5/minute", "limit on login and register per client"),
+)
+PASSWORD_HASH_ENV = (
+    EnvVar("PASSWORD_HASH_TIME_COST", "3", "Argon2id passes"),
+    EnvVar("PASSWORD_HASH_MEMORY_KIB", "65536", "Argon2id memory in KiB"),
 )
 
 SQLALCHEMY_POOL_ENV = (
@@ -302,14 +314,22 @@ CATALOG: dict[str, tuple[Option, ...]] = {
             "JWT bearer tokens",
             dependencies=("argon2-cffi>=23.1", "pyjwt>=2.10"),
             env=(
-                EnvVar("ADMIN_EMAIL", "", "admin created at start-up when set"),
-                EnvVar("ADMIN_PASSWORD", "", "password of that admin (8 to 128 characters)"),
-                EnvVar("RATE_LIMIT_AUTH", "5/minute", "limit on login and register per client"),
+                *PASSWORD_LOGIN_ENV,
                 EnvVar("ACCESS_TOKEN_MINUTES", "15", "access token lifetime"),
                 EnvVar("REFRESH_TOKEN_DAYS", "7", "refresh token lifetime"),
                 EnvVar("JWT_ALGORITHM", "HS256", "HS256, HS384 or HS512"),
-                EnvVar("PASSWORD_HASH_TIME_COST", "3", "Argon2id passes"),
-                EnvVar("PASSWORD_HASH_MEMORY_KIB", "65536", "Argon2id memory in KiB"),
+                *PASSWORD_HASH_ENV,
+            ),
+        ),
+        Option(
+            "session",
+            "Server-side sessions in an HttpOnly cookie, with a CSRF token",
+            "cookie sessions",
+            dependencies=("argon2-cffi>=23.1",),
+            env=(
+                *PASSWORD_LOGIN_ENV,
+                EnvVar("SESSION_IDLE_DAYS", "14", "a session unused this long expires"),
+                *PASSWORD_HASH_ENV,
             ),
         ),
     ),

@@ -77,6 +77,12 @@ def derive(answers: Mapping[str, Any]) -> dict[str, Any]:
         # The rendered tests: one suite through httpx (FastAPI, Flask), or Django's own client.
         "test_suite": "django" if answers["framework"] == "django" else "httpx",
         "has_auth": answers["auth"] != "none",
+        # Users sign in with an e-mail and a password (register, login, users, timing).
+        "password_login": answers["auth"] in ("jwt", "session"),
+        # auth=session keeps its sessions in Redis where the combination has Redis.
+        "sessions_in_redis": limits_in_redis and answers["auth"] == "session",
+        # ... and elsewhere in a table of the database (its models and migrations).
+        "sessions_in_database": answers["auth"] == "session" and not limits_in_redis,
         "has_queue": answers["queue"] != "none",
         "broker_url": broker_url,
         # Seconds after which a vanished worker's jobs run again (Redis brokers).

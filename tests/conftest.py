@@ -63,7 +63,8 @@ def worker_environment_folder(worker_id: str) -> Path:
     the same worker one after the other, so they share one environment: the
     second `uv sync` of a combination finds everything in place.
     """
-    return ROOT / ".matrix" / "envs" / worker_id
+    # MATRIX_ENVS_DIR: another place, so that two runs on one machine do not share one.
+    return Path(os.environ.get("MATRIX_ENVS_DIR", ROOT / ".matrix" / "envs")) / worker_id
 
 
 def render(copier: CopierFixture, destination: Path, **answers: Any) -> Path:

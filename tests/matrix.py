@@ -32,8 +32,12 @@ COLUMNS = (
     "fuzz_s",
     "tests_passed",
     "coverage",
+    "worker_processes",
 )
 TIMES = COLUMNS[:6]
+# Every question but auth: what tests of the jobs and the worker processes can differ on
+# (an owner on each job is all that auth changes for them).
+AUTH_BLIND = tuple(question for question in catalog.STACK_QUESTIONS if question != "auth")
 # covering_set's stride through a group's members.
 SPREAD = 17
 

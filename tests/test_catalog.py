@@ -110,15 +110,35 @@ def test_the_broker_in_use_is_asked_or_the_queues_own(
         ("celery", "redis", "jwt", True),
         ("rq", "rabbitmq", "jwt", True),
         ("arq", "redis", "none", False),
+        ("none", "redis", "session", False),
+        ("dramatiq", "redis", "session", True),
+        ("dramatiq", "rabbitmq", "session", False),
     ],
 )
 def test_rate_limits_count_in_redis_where_there_is_redis_and_auth(
     queue: str, broker: str, auth: str, expected: bool
 ) -> None:
+    """And auth=session keeps its sessions there too; elsewhere in the database."""
     answers = {**catalog.DEFAULTS, "queue": queue, "broker": broker, "auth": auth, **PROJECT}
     derived = context.derive(answers)
     assert derived["limits_in_redis"] is expected
+    assert derived["sessions_in_redis"] is (expected and auth == "session")
+    assert derived["sessions_in_database"] is (not expected and auth == "session")
     assert ("REDIS_URL" in [var.name for var in derived["env_vars"]]) is expected
+
+
+@pytest.mark.parametrize(
+    ("auth", "password_login"), [("none", False), ("jwt", True), ("session", True)]
+)
+def test_settings_follow_the_auth_mode(auth: str, password_login: bool) -> None:
+    """Each mode reads its own settings and no other mode's."""
+    derived = context.derive({**catalog.DEFAULTS, "auth": auth, **PROJECT})
+    names = {var.name for var in derived["env_vars"]}
+    assert derived["password_login"] is password_login
+    assert ("ADMIN_PASSWORD" in names) is password_login
+    assert ("JWT_ALGORITHM" in names) is (auth == "jwt")
+    assert ("SESSION_IDLE_DAYS" in names) is (auth == "session")
+    assert ("pyjwt>=2.10" in derived["dependencies"]) is (auth == "jwt")
 
 
 def test_arq_needs_fastapi() -> None:

@@ -11,7 +11,7 @@ import pytest
 
 from tests import servers
 from tests.conftest import Renders, worker_environment_folder
-from tests.matrix import combination_id, covering_set, record, selected
+from tests.matrix import AUTH_BLIND, combination_id, covering_set, record, selected
 
 # No stage of one combination may take this long; a hung suite fails instead of eating CI.
 STAGE_TIMEOUT = 600
@@ -20,6 +20,10 @@ COVERAGE = re.compile(r"Total coverage: ([\d.]+)%")
 # distinct answer to these, the others varied among them; the rest run without it.
 COVERAGE_QUESTIONS = ("framework", "orm", "queue", "broker")
 PASSED = re.compile(r"(\d+) passed")
+# The rendered tests that start real worker processes (and kill one mid-job) run on one
+# combination per framework x ORM x database x queue x broker, auth varied among them:
+# they take 4 to 15 s each, and auth only puts an owner on the job.
+WORKER_PROCESS_TESTS = "tests/integration/test_worker_process.py"
 
 
 @pytest.fixture(scope="session")
@@ -63,6 +67,12 @@ def measures_coverage(request: pytest.FixtureRequest) -> set[str]:
     return {combination_id(answers) for answers in chosen}
 
 
+@pytest.fixture(scope="session")
+def runs_worker_processes(request: pytest.FixtureRequest) -> set[str]:
+    chosen = covering_set(selected(request.config), AUTH_BLIND)
+    return {combination_id(answers) for answers in chosen}
+
+
 @pytest.mark.slow
 def test_rendered_suite_passes(
     request: pytest.FixtureRequest,
@@ -72,6 +82,7 @@ def test_rendered_suite_passes(
     worker_id: str,
     worker_environment: dict[str, str],
     measures_coverage: set[str],
+    runs_worker_processes: set[str],
 ) -> None:
     name = servers.resource_name(combination_id(combination))
     with servers.environment(combination, name) as server_env:
@@ -90,6 +101,8 @@ def test_rendered_suite_passes(
         assert typed.returncode == 0, typed.stdout + typed.stderr
 
         with_coverage = combination_id(combination) in measures_coverage
+        with_workers = combination_id(combination) in runs_worker_processes
+        row["worker_processes"] = with_workers and combination["queue"] != "none"
         tested, row["suite_s"] = run(
             project,
             "uv",
@@ -99,6 +112,7 @@ def test_rendered_suite_passes(
             "-p",
             "no:cacheprovider",
             *([] if with_coverage else ["--no-cov"]),
+            *([] if with_workers else [f"--deselect={WORKER_PROCESS_TESTS}"]),
             extra_env={**worker_environment, **server_env},
         )
         coverage = COVERAGE.search(tested.stdout)

@@ -13,6 +13,8 @@ import os
 import uuid
 from collections.abc import Iterator
 from contextlib import ExitStack
+from http.cookiejar import CookieJar, DefaultCookiePolicy
+from http.cookies import Morsel, SimpleCookie
 from pathlib import Path
 
 import httpx
@@ -24,6 +26,10 @@ from tests.contract.live import ADMIN_EMAIL, ADMIN_PASSWORD, LiveService
 from tests.matrix import combination_id
 
 PASSWORD = "contract-user-password"
+AUTH = "/api/v1/auth"
+# auth=session: the cookie that carries the session id, the header that carries its CSRF token.
+SESSION_COOKIE = "session"
+CSRF_HEADER = "X-CSRF-Token"
 # The questions that tests of the items, errors and auth routes can differ on: they run
 # once per distinct answer to these (`covering`), the queue and broker varied among them.
 QUEUE_BLIND = ("framework", "orm", "database", "auth")
@@ -96,9 +102,21 @@ _addresses = (
 
 
 def client_for(live: LiveService) -> httpx.Client:
-    """A client on a loopback address no other test uses."""
+    """A client on a loopback address no other test uses.
+
+    Its cookie jar keeps nothing: a session travels only in the headers a test
+    sends (`sign_in`), never because an earlier response set a cookie, so a
+    request meant to carry no or another session does exactly that, and a second
+    login on the client does not rotate the first one's session away.
+    """
     transport = httpx.HTTPTransport(local_address=next(_addresses))
-    return httpx.Client(base_url=live.base_url, transport=transport, timeout=REQUEST_TIMEOUT)
+    keeps_nothing = CookieJar(DefaultCookiePolicy(allowed_domains=[]))
+    return httpx.Client(
+        base_url=live.base_url,
+        transport=transport,
+        timeout=REQUEST_TIMEOUT,
+        cookies=keeps_nothing,
+    )
 
 
 @pytest.fixture
@@ -107,19 +125,52 @@ def api(live: LiveService) -> Iterator[httpx.Client]:
         yield client
 
 
+def new_email() -> str:
+    return f"Person-{uuid.uuid4().hex[:10]}@Example.com"
+
+
+def register(api: httpx.Client) -> str:
+    """A new account's e-mail (as sent: the service keeps it in lower case)."""
+    email = new_email()
+    registered = api.post(f"{AUTH}/register", json={"email": email, "password": PASSWORD})
+    assert registered.status_code == 201, registered.text
+    return email
+
+
+def log_in(api: httpx.Client, email: str, headers: dict[str, str] | None = None) -> httpx.Response:
+    password = ADMIN_PASSWORD if email == ADMIN_EMAIL else PASSWORD
+    login = api.post(f"{AUTH}/login", json={"email": email, "password": password}, headers=headers)
+    assert login.status_code == 200, login.text
+    return login
+
+
+def session_cookie(response: httpx.Response) -> Morsel[str]:
+    """The session cookie `response` sets, with its attributes."""
+    for header in response.headers.get_list("set-cookie"):
+        cookie: SimpleCookie = SimpleCookie()
+        cookie.load(header)
+        if SESSION_COOKIE in cookie:
+            return cookie[SESSION_COOKIE]
+    pytest.fail(f"no {SESSION_COOKIE} cookie in {response.headers.get_list('set-cookie')}")
+
+
+def session_headers(login: httpx.Response) -> dict[str, str]:
+    """What a browser sends on an unsafe request of the session a login opened."""
+    return {
+        "Cookie": f"{SESSION_COOKIE}={session_cookie(login).value}",
+        CSRF_HEADER: login.json()["data"]["csrf_token"],
+    }
+
+
 def sign_in(api: httpx.Client, auth: str, email: str | None = None) -> dict[str, str]:
     """Headers of a new user (or of the admin) in the combination's auth mode."""
     if auth == "none":
         return {}
-    if auth != "jwt":
+    if auth not in ("jwt", "session"):
         pytest.fail(f"the contract suite cannot sign in with auth={auth} yet: teach sign_in()")
-    if email is None:
-        email = f"user-{uuid.uuid4().hex[:12]}@example.com"
-        registered = api.post("/api/v1/auth/register", json={"email": email, "password": PASSWORD})
-        assert registered.status_code == 201, registered.text
-    password = ADMIN_PASSWORD if email == ADMIN_EMAIL else PASSWORD
-    login = api.post("/api/v1/auth/login", json={"email": email, "password": password})
-    assert login.status_code == 200, login.text
+    login = log_in(api, email or register(api))
+    if auth == "session":
+        return session_headers(login)
     return {"Authorization": f"Bearer {login.json()['data']['access_token']}"}
 
 

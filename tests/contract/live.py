@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -20,8 +21,10 @@ from tests import servers
 START_TIMEOUT = 60.0
 STOP_TIMEOUT = 10.0
 SYNC_TIMEOUT = 600
-# Each running server leaves its process group id here until stopped, so that a
-# run that dies (killed, timed out) has its servers stopped by the next run.
+# Each running server (or worker) leaves its process group id here until stopped, the
+# file holding the id of the test process that owns it, so that a run that dies (killed,
+# timed out) has its servers stopped by the next run, and a run going on at the same
+# time keeps its own.
 PIDS = Path(__file__).resolve().parents[2] / ".matrix" / "servers"
 POLL_INTERVAL = 0.1
 ADMIN_EMAIL = "admin@example.com"
@@ -65,10 +68,14 @@ class LiveService:
     def auth(self) -> str:
         return self.answers["auth"]
 
+    @property
+    def derived(self) -> dict[str, Any]:
+        """The template's derived context of the combination (`sessions_in_redis`...)."""
+        return context.derive({**catalog.DEFAULTS, **self.answers, "package_name": "service"})
+
     def database_url_for(self, filename: str) -> str:
         """A SQLite URL for a file of its own in the project, with the combination's driver."""
-        derived = context.derive({**catalog.DEFAULTS, **self.answers, "package_name": "service"})
-        return f"{derived['database_scheme']}:///{self.project / filename}"
+        return f"{self.derived['database_scheme']}:///{self.project / filename}"
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
@@ -125,8 +132,7 @@ class LiveService:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        PIDS.mkdir(parents=True, exist_ok=True)
-        (PIDS / str(self.process.pid)).touch()
+        remember(self.process.pid)
         self.wait_until_ready()
         return self
 
@@ -164,9 +170,27 @@ class LiveService:
             self.process.wait()
 
 
+def remember(process_group: int) -> None:
+    PIDS.mkdir(parents=True, exist_ok=True)
+    (PIDS / str(process_group)).write_text(str(os.getpid()))
+
+
+def is_running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def stop_leftover_servers() -> None:
     """Stop the servers of an earlier run that died before it could stop them."""
     for marker in PIDS.glob("*") if PIDS.exists() else []:
-        with suppress(ProcessLookupError, PermissionError, ValueError):
+        with suppress(OSError, ValueError):
+            owner = marker.read_text().strip()
+            if owner and is_running(int(owner)):
+                continue
             os.killpg(int(marker.name), signal.SIGKILL)
         marker.unlink(missing_ok=True)

@@ -2,11 +2,12 @@
 
 The fuzzer gets a second instance of the service whose auth rate limit is
 raised, so that it reaches the logic behind login and register instead of a
-wall of 429s; the limit itself is proven by test_auth_jwt.py.
+wall of 429s; the limit itself is proven by test_auth_password.py.
 """
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 import time
@@ -15,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.contract.conftest import Services, sign_in
+from tests.contract.conftest import SESSION_COOKIE, Services, sign_in
 from tests.contract.live import ADMIN_EMAIL, LiveService
 from tests.matrix import record
 
@@ -37,6 +38,24 @@ def fuzz_target(services: Services, combination: dict[str, str]) -> LiveService:
     return services.attach(target.start())
 
 
+def session_as_its_scheme(api: httpx.Client, headers: dict[str, str], folder: Path) -> list[str]:
+    """Options that give the fuzzer the session cookie (out of `headers`) as its scheme.
+
+    As a plain `Cookie` header the fuzzer could not leave it out, and would take a
+    request it means to send without the session, answered 200, for one it let in.
+    """
+    schemes = api.get("/openapi.json").json()["components"]["securitySchemes"]
+    name = next(
+        name
+        for name, scheme in schemes.items()
+        if scheme.get("in") == "cookie" and scheme.get("name") == SESSION_COOKIE
+    )
+    session_id = headers.pop("Cookie").removeprefix(f"{SESSION_COOKIE}=")
+    config = folder / "schemathesis.toml"
+    config.write_text(f"[auth.openapi.{json.dumps(name)}]\napi_key = {json.dumps(session_id)}\n")
+    return ["--config-file", str(config)]
+
+
 def test_schemathesis_finds_nothing(
     request: pytest.FixtureRequest,
     combination: dict[str, str],
@@ -45,10 +64,13 @@ def test_schemathesis_finds_nothing(
 ) -> None:
     with httpx.Client(base_url=fuzz_target.base_url) as client:
         headers = sign_in(client, fuzz_target.auth, ADMIN_EMAIL)
+        session = fuzz_target.auth == "session"
+        options = session_as_its_scheme(client, headers, tmp_path) if session else []
     command = [
         sys.executable,
         "-m",
         "schemathesis.cli",
+        *options,
         "run",
         f"{fuzz_target.base_url}/openapi.json",
         "--checks",
@@ -69,6 +91,10 @@ def test_schemathesis_finds_nothing(
     ]
     for name, value in headers.items():
         command += ["--header", f"{name}: {value}"]
+    if session:
+        # Its logout would end the one session every later request signs in with; what
+        # logout does is proven by test_auth_session.py.
+        command += ["--exclude-path", "/api/v1/auth/logout"]
     started = time.perf_counter()
     result = subprocess.run(command, capture_output=True, text=True, check=False, timeout=300)
     record(request, combination, fuzz_s=round(time.perf_counter() - started, 1))
