@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 import httpx
+import pytest
 from openapi_spec_validator import validate
 
 from tests.contract.live import LiveService
@@ -59,6 +60,18 @@ def test_every_operation_documents_its_errors_in_the_envelope(api: httpx.Client)
             assert "500" in responses, (path, method)
             schema = responses["500"]["content"]["application/json"]["schema"]
             assert schema["$ref"].endswith("/ErrorResponse"), (path, method)
+
+
+@pytest.mark.stack(auth="session")
+def test_session_writes_document_the_csrf_refusal(api: httpx.Client, live: LiveService) -> None:
+    """Every write that needs the session may answer 403 CSRF_FAILED."""
+    writes = [("/api/v1/items", "post"), ("/api/v1/items/{item_id}", "patch")]
+    writes += [("/api/v1/items/{item_id}", "delete"), ("/api/v1/auth/logout", "post")]
+    if live.answers["queue"] != "none":
+        writes.append(("/api/v1/jobs", "post"))
+    paths = document(api)["paths"]
+    undocumented = [(path, op) for path, op in writes if "403" not in paths[path][op]["responses"]]
+    assert not undocumented
 
 
 def test_docs_page_serves_every_asset_itself(api: httpx.Client) -> None:
