@@ -332,6 +332,18 @@ CATALOG: dict[str, tuple[Option, ...]] = {
                 *PASSWORD_HASH_ENV,
             ),
         ),
+        Option(
+            "api_key",
+            "API keys in an X-API-Key header, made and revoked by an admin",
+            "API keys",
+            env=(
+                EnvVar(
+                    "BOOTSTRAP_API_KEY",
+                    "",
+                    "admin key created at start-up when set: <prefix>.<secret>, see docs/API.md",
+                ),
+            ),
+        ),
     ),
 }
 

@@ -42,7 +42,8 @@ def derive(answers: Mapping[str, Any]) -> dict[str, Any]:
     for entry in chosen:
         env.update({var.name: var for var in entry.env if var.name != "DATABASE_URL"})
     servers = sorted({server for entry in chosen for server in entry.servers})
-    limits_in_redis = "redis" in servers and answers["auth"] != "none"
+    # Login and register are counted; API keys (256 random bits) are not worth guessing.
+    limits_in_redis = "redis" in servers and answers["auth"] in ("jwt", "session")
     if limits_in_redis:
         env["REDIS_URL"] = catalog.RATE_LIMIT_REDIS_ENV
     dependencies = set(catalog.BASE_DEPENDENCIES)
@@ -79,6 +80,8 @@ def derive(answers: Mapping[str, Any]) -> dict[str, Any]:
         "has_auth": answers["auth"] != "none",
         # Users sign in with an e-mail and a password (register, login, users, timing).
         "password_login": answers["auth"] in ("jwt", "session"),
+        # Who owns items and jobs: a user, or (auth=api_key) the key that made them.
+        "principal_table": "api_keys" if answers["auth"] == "api_key" else "users",
         # auth=session keeps its sessions in Redis where the combination has Redis.
         "sessions_in_redis": limits_in_redis and answers["auth"] == "session",
         # ... and elsewhere in a table of the database (its models and migrations).

@@ -113,6 +113,8 @@ def test_the_broker_in_use_is_asked_or_the_queues_own(
         ("none", "redis", "session", False),
         ("dramatiq", "redis", "session", True),
         ("dramatiq", "rabbitmq", "session", False),
+        # API keys have no login or register to limit.
+        ("rq", "redis", "api_key", False),
     ],
 )
 def test_rate_limits_count_in_redis_where_there_is_redis_and_auth(
@@ -128,7 +130,8 @@ def test_rate_limits_count_in_redis_where_there_is_redis_and_auth(
 
 
 @pytest.mark.parametrize(
-    ("auth", "password_login"), [("none", False), ("jwt", True), ("session", True)]
+    ("auth", "password_login"),
+    [("none", False), ("jwt", True), ("session", True), ("api_key", False)],
 )
 def test_settings_follow_the_auth_mode(auth: str, password_login: bool) -> None:
     """Each mode reads its own settings and no other mode's."""
@@ -139,6 +142,9 @@ def test_settings_follow_the_auth_mode(auth: str, password_login: bool) -> None:
     assert ("JWT_ALGORITHM" in names) is (auth == "jwt")
     assert ("SESSION_IDLE_DAYS" in names) is (auth == "session")
     assert ("pyjwt>=2.10" in derived["dependencies"]) is (auth == "jwt")
+    assert ("BOOTSTRAP_API_KEY" in names) is (auth == "api_key")
+    assert ("argon2-cffi>=23.1" in derived["dependencies"]) is password_login
+    assert derived["principal_table"] == ("api_keys" if auth == "api_key" else "users")
 
 
 def test_arq_needs_fastapi() -> None:

@@ -22,7 +22,7 @@ import pytest
 
 from tests import servers
 from tests.conftest import Renders, worker_environment_folder
-from tests.contract.live import ADMIN_EMAIL, ADMIN_PASSWORD, LiveService
+from tests.contract.live import ADMIN_EMAIL, ADMIN_PASSWORD, BOOTSTRAP_API_KEY, LiveService
 from tests.matrix import combination_id
 
 PASSWORD = "contract-user-password"
@@ -30,6 +30,9 @@ AUTH = "/api/v1/auth"
 # auth=session: the cookie that carries the session id, the header that carries its CSRF token.
 SESSION_COOKIE = "session"
 CSRF_HEADER = "X-CSRF-Token"
+# auth=api_key: the header that carries a key, the routes that manage keys.
+API_KEY_HEADER = "X-API-Key"
+API_KEYS = "/api/v1/api-keys"
 # The questions that tests of the items, errors and auth routes can differ on: they run
 # once per distinct answer to these (`covering`), the queue and broker varied among them.
 QUEUE_BLIND = ("framework", "orm", "database", "auth")
@@ -162,10 +165,26 @@ def session_headers(login: httpx.Response) -> dict[str, str]:
     }
 
 
+def new_api_key(api: httpx.Client, role: str = "user") -> dict[str, object]:
+    """A key the admin makes: the body of its 201, the whole key included."""
+    body = {"name": f"contract-{uuid.uuid4().hex[:10]}", "role": role}
+    made = api.post(API_KEYS, json=body, headers={API_KEY_HEADER: BOOTSTRAP_API_KEY})
+    assert made.status_code == 201, made.text
+    data: dict[str, object] = made.json()["data"]
+    return data
+
+
 def sign_in(api: httpx.Client, auth: str, email: str | None = None) -> dict[str, str]:
-    """Headers of a new user (or of the admin) in the combination's auth mode."""
+    """Headers of a new user (or of the admin, `email=ADMIN_EMAIL`) in the combination's auth mode.
+
+    With auth=api_key a new user is a new key with the role user, and the admin is
+    the key the server started with (BOOTSTRAP_API_KEY).
+    """
     if auth == "none":
         return {}
+    if auth == "api_key":
+        admin = email == ADMIN_EMAIL
+        return {API_KEY_HEADER: BOOTSTRAP_API_KEY if admin else str(new_api_key(api)["key"])}
     if auth not in ("jwt", "session"):
         pytest.fail(f"the contract suite cannot sign in with auth={auth} yet: teach sign_in()")
     login = log_in(api, email or register(api))

@@ -29,6 +29,8 @@ PIDS = Path(__file__).resolve().parents[2] / ".matrix" / "servers"
 POLL_INTERVAL = 0.1
 ADMIN_EMAIL = "admin@example.com"
 ADMIN_PASSWORD = "contract-admin-password"
+# auth=api_key: the admin key the server is started with, shaped <prefix>.<secret>.
+BOOTSTRAP_API_KEY = "contractadmin.contract-suite-bootstrap-secret-of-43-characters"
 # Not the example value: the suite forges tokens with it, and proves the example key fails.
 CONTRACT_SECRET_KEY = "contract-suite-secret-key-of-more-than-32-bytes"
 
@@ -116,6 +118,7 @@ class LiveService:
             ENVIRONMENT="development",
             ADMIN_EMAIL=ADMIN_EMAIL,
             ADMIN_PASSWORD=ADMIN_PASSWORD,
+            BOOTSTRAP_API_KEY=BOOTSTRAP_API_KEY,
             SECRET_KEY=CONTRACT_SECRET_KEY,
             LOG_FORMAT="json",
             # Argon2id's cost is configuration, not contract: the cheapest valid one

@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.contract.conftest import SESSION_COOKIE, Services, sign_in
+from tests.contract.conftest import API_KEY_HEADER, SESSION_COOKIE, Services, sign_in
 from tests.contract.live import ADMIN_EMAIL, LiveService
 from tests.matrix import record
 
@@ -38,21 +38,28 @@ def fuzz_target(services: Services, combination: dict[str, str]) -> LiveService:
     return services.attach(target.start())
 
 
-def session_as_its_scheme(api: httpx.Client, headers: dict[str, str], folder: Path) -> list[str]:
-    """Options that give the fuzzer the session cookie (out of `headers`) as its scheme.
+def credentials_as_their_scheme(
+    api: httpx.Client, headers: dict[str, str], folder: Path
+) -> list[str]:
+    """Options that give the fuzzer the session cookie or the API key (out of `headers`) as
+    the security scheme the document declares for it.
 
-    As a plain `Cookie` header the fuzzer could not leave it out, and would take a
-    request it means to send without the session, answered 200, for one it let in.
+    As a plain header the fuzzer could not leave it out, and would take a request it
+    means to send without credentials, answered 200, for one it let in.
     """
     schemes = api.get("/openapi.json").json()["components"]["securitySchemes"]
+    if "Cookie" in headers:
+        where, named = "cookie", SESSION_COOKIE
+        value = headers.pop("Cookie").removeprefix(f"{SESSION_COOKIE}=")
+    else:
+        where, named, value = "header", API_KEY_HEADER, headers.pop(API_KEY_HEADER)
     name = next(
         name
         for name, scheme in schemes.items()
-        if scheme.get("in") == "cookie" and scheme.get("name") == SESSION_COOKIE
+        if scheme.get("in") == where and scheme.get("name") == named
     )
-    session_id = headers.pop("Cookie").removeprefix(f"{SESSION_COOKIE}=")
     config = folder / "schemathesis.toml"
-    config.write_text(f"[auth.openapi.{json.dumps(name)}]\napi_key = {json.dumps(session_id)}\n")
+    config.write_text(f"[auth.openapi.{json.dumps(name)}]\napi_key = {json.dumps(value)}\n")
     return ["--config-file", str(config)]
 
 
@@ -65,7 +72,8 @@ def test_schemathesis_finds_nothing(
     with httpx.Client(base_url=fuzz_target.base_url) as client:
         headers = sign_in(client, fuzz_target.auth, ADMIN_EMAIL)
         session = fuzz_target.auth == "session"
-        options = session_as_its_scheme(client, headers, tmp_path) if session else []
+        in_a_scheme = fuzz_target.auth in ("session", "api_key")
+        options = credentials_as_their_scheme(client, headers, tmp_path) if in_a_scheme else []
     command = [
         sys.executable,
         "-m",

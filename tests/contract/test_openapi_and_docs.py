@@ -44,7 +44,12 @@ def test_openapi_describes_every_contract_route(api: httpx.Client, live: LiveSer
     auth_routes = AUTH_ROUTES.get(live.auth, ())
     expected |= {(f"/api/v1/auth/{route}", "post") for route in auth_routes}
     if auth_routes:
-        expected |= {("/api/v1/auth/me", "get"), ("/api/v1/users", "get")}
+        expected |= {("/api/v1/users", "get")}
+    if live.auth != "none":
+        expected |= {("/api/v1/auth/me", "get")}
+    if live.auth == "api_key":
+        expected |= {("/api/v1/api-keys", "get"), ("/api/v1/api-keys", "post")}
+        expected |= {("/api/v1/api-keys/{key_id}", "delete")}
     found = {
         (path, method) for path, ops in paths.items() for method in ops if method in HTTP_METHODS
     }
@@ -72,6 +77,22 @@ def test_session_writes_document_the_csrf_refusal(api: httpx.Client, live: LiveS
     paths = document(api)["paths"]
     undocumented = [(path, op) for path, op in writes if "403" not in paths[path][op]["responses"]]
     assert not undocumented
+
+
+@pytest.mark.stack(auth="api_key")
+def test_api_key_routes_document_their_refusals(api: httpx.Client) -> None:
+    """The key in its header as the scheme; 401 and 403 on every key route, 404 on revoking."""
+    spec = document(api)
+    schemes = spec["components"]["securitySchemes"].values()
+    assert {"type": "apiKey", "in": "header", "name": "X-API-Key"} in [
+        {field: scheme.get(field) for field in ("type", "in", "name")} for scheme in schemes
+    ]
+    paths = spec["paths"]
+    routes = [("/api/v1/api-keys", "get"), ("/api/v1/api-keys", "post")]
+    routes.append(("/api/v1/api-keys/{key_id}", "delete"))
+    for path, method in routes:
+        assert {"401", "403"} <= set(paths[path][method]["responses"]), (path, method)
+    assert "404" in paths["/api/v1/api-keys/{key_id}"]["delete"]["responses"]
 
 
 def test_docs_page_serves_every_asset_itself(api: httpx.Client) -> None:
