@@ -13,6 +13,7 @@ import hashlib
 import importlib
 import importlib.util
 import json
+import secrets
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -68,6 +69,16 @@ def stack_default(ctx: Context, question: str) -> str:
     return default
 
 
+def new_secret_key() -> str:
+    """A random SECRET_KEY for a new service's .env: 64 URL-safe characters (48 bytes)."""
+    return secrets.token_urlsafe(48)
+
+
+def new_api_key() -> str:
+    """A random API key in the rendered service's shape: <12 hex prefix>.<secret>."""
+    return f"{secrets.token_hex(6)}.{secrets.token_urlsafe(32)}"
+
+
 class StackExtension(Extension):
     """Globals and filters that copier.yml uses to ask and validate."""
 
@@ -76,6 +87,8 @@ class StackExtension(Extension):
         environment.globals["stack_choices"] = stack_choices
         environment.globals["asks_broker"] = catalog.asks_broker
         environment.globals["stack_default"] = stack_default
+        environment.globals["new_secret_key"] = new_secret_key
+        environment.globals["new_api_key"] = new_api_key
         environment.filters["slug_error"] = questions.slug_error
         environment.filters["package_error"] = questions.package_error
         environment.filters["email_error"] = questions.email_error

@@ -67,6 +67,22 @@ def worker_environment_folder(worker_id: str) -> Path:
     return Path(os.environ.get("MATRIX_ENVS_DIR", ROOT / ".matrix" / "envs")) / worker_id
 
 
+@pytest.fixture(scope="session")
+def worker_environment(worker_id: str) -> dict[str, str]:
+    """One virtual environment and mypy cache per xdist worker, reused across combinations.
+
+    `uv sync` is exact: it installs what a combination's pyproject asks for and
+    removes everything else, so a dependency missing from a rendered pyproject
+    still fails. Reusing the folder keeps unchanged packages (and mypy's cache of
+    them) in place, which is most of what a fresh environment would cost.
+    """
+    folder = worker_environment_folder(worker_id)
+    return {
+        "UV_PROJECT_ENVIRONMENT": str(folder / "venv"),
+        "MYPY_CACHE_DIR": str(folder / "mypy-cache"),
+    }
+
+
 def render(copier: CopierFixture, destination: Path, **answers: Any) -> Path:
     copier.copy(destination, **answers)
     return destination

@@ -144,6 +144,24 @@ def test_env_example_lists_every_variable_the_code_reads(project: Path) -> None:
     assert listed - read == set(), "listed in .env.example but read by nothing"
 
 
+def test_env_has_secrets_of_its_own(project: Path, combination: dict[str, str]) -> None:
+    """`copier copy` writes a .env with a random SECRET_KEY (and a first admin key for api_key)."""
+    values = dict(
+        line.split("=", 1)
+        for line in (project / ".env").read_text().splitlines()
+        if line and not line.startswith("#")
+    )
+    example = (project / ".env.example").read_text()
+    assert set(values) == {"SECRET_KEY"} | (
+        {"BOOTSTRAP_API_KEY"} if combination["auth"] == "api_key" else set()
+    )
+    assert all(f"\n{name}=" in example for name in values)
+    assert len(values["SECRET_KEY"]) >= 64
+    assert values["SECRET_KEY"] not in (project / "config/settings.yaml").read_text()
+    if "BOOTSTRAP_API_KEY" in values:
+        assert re.fullmatch(r"[0-9a-f]{12}\.[A-Za-z0-9_-]{43}", values["BOOTSTRAP_API_KEY"])
+
+
 def test_compose_runs_the_chosen_database(project: Path, combination: dict[str, str]) -> None:
     """Checked statically (no Docker here): the app waits for its database, by service name."""
     compose = yaml.safe_load((project / "docker-compose.yml").read_text())

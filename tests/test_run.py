@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests import servers
-from tests.conftest import Renders, worker_environment_folder
+from tests.conftest import Renders
 from tests.matrix import AUTH_BLIND, combination_id, covering_set, record, selected
 
 # No stage of one combination may take this long; a hung suite fails instead of eating CI.
@@ -24,22 +24,8 @@ PASSED = re.compile(r"(\d+) passed")
 # combination per framework x ORM x database x queue x broker, auth varied among them:
 # they take 4 to 15 s each, and auth only puts an owner on the job.
 WORKER_PROCESS_TESTS = "tests/integration/test_worker_process.py"
-
-
-@pytest.fixture(scope="session")
-def worker_environment(worker_id: str) -> dict[str, str]:
-    """One virtual environment and mypy cache per xdist worker, reused across combinations.
-
-    `uv sync` is exact: it installs what a combination's pyproject asks for and
-    removes everything else, so a dependency missing from a rendered pyproject
-    still fails. Reusing the folder keeps unchanged packages (and mypy's cache of
-    them) in place, which is most of what a fresh environment would cost.
-    """
-    folder = worker_environment_folder(worker_id)
-    return {
-        "UV_PROJECT_ENVIRONMENT": str(folder / "venv"),
-        "MYPY_CACHE_DIR": str(folder / "mypy-cache"),
-    }
+# A rendered suite, in the environment `uv sync` made for it.
+RENDERED_PYTEST = ("uv", "run", "--no-sync", "pytest", "-p", "no:cacheprovider")
 
 
 def mypy_cache(worker_environment: dict[str, str], project: Path) -> str:
@@ -121,12 +107,7 @@ def test_rendered_suite_passes(
         row["worker_processes"] = with_workers and combination["queue"] != "none"
         tested, row["suite_s"] = run(
             project,
-            "uv",
-            "run",
-            "--no-sync",
-            "pytest",
-            "-p",
-            "no:cacheprovider",
+            *RENDERED_PYTEST,
             *([] if with_coverage else ["--no-cov"]),
             *([] if with_workers else [f"--deselect={WORKER_PROCESS_TESTS}"]),
             extra_env={**worker_environment, **server_env},
