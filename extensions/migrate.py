@@ -75,9 +75,33 @@ def merge(ours: bytes, base: Path, theirs: Path, scratch: Path) -> tuple[bytes, 
         text=True,
         check=False,
     )
-    if merged.returncode < 0:
+    if merged.returncode > 127:  # git merge-file exits negative on error
         raise SystemExit(f"migrate.py: git merge-file failed: {merged.stderr.strip()}")
     return result.read_bytes(), merged.returncode
+
+
+def mark_unmerged(path: str, base: Path, ours: bytes, theirs: bytes) -> None:
+    """Record the conflict in git's index as copier does for its own: `git status` lists the
+    file as unmerged and `git commit` refuses it until the team resolves it and adds it."""
+
+    def stored(content: bytes) -> str:
+        return (
+            subprocess.run(
+                ["git", "hash-object", "-w", "--stdin"],
+                input=content,
+                capture_output=True,
+                check=True,
+            )
+            .stdout.decode()
+            .strip()
+        )
+
+    stages = {1: base.read_bytes()} if base.exists() else {}
+    stages.update({2: ours, 3: theirs})
+    entries = "".join(
+        f"100644 {stored(content)} {stage}\t{path}\n" for stage, content in stages.items()
+    )
+    subprocess.run(["git", "update-index", "--index-info"], input=entries.encode(), check=True)
 
 
 def rename(pairs: list[tuple[str, str]], template: str) -> None:
@@ -99,8 +123,11 @@ def rename(pairs: list[tuple[str, str]], template: str) -> None:
                 target.write_bytes(ours)
                 print(f"migrate.py: {old} moved to {new} as it was")
                 continue
+            theirs = target.read_bytes()
             result, conflicts = merge(ours, base_copy / old, target, scratch)
             target.write_bytes(result)
+            if conflicts:
+                mark_unmerged(new, base_copy / old, ours, theirs)
             state = f"{conflicts} conflict(s) marked inline" if conflicts else "merged"
             print(f"migrate.py: {old} -> {new}, your edits {state}")
 

@@ -18,10 +18,11 @@ OLD, NEW = "1.0.0", "1.1.0"
 HEADER = "# Non-secret configuration of {{ project_name }}."
 NEW_HEADER = "# Non-secret configuration of {{ project_name }}, by the 1.1 standard."
 WORKERS, NEW_WORKERS = "workers: 1", "workers: 2"
-# The renamed file, and the line the new version changes in it.
+# The renamed file, and two lines the new version changes in it (the team changes the first).
 RENAMED = ("docs/API.md", "docs/HTTP-API.md")
 API_TITLE = "# {{ project_name }}: HTTP API (v1)"
 NEW_API_TITLE = "# {{ project_name }}: the HTTP API, version 1"
+CONVENTIONS, NEW_CONVENTIONS = "## Conventions\n", "## Conventions of every route\n"
 BUMP = ('"httpx>=0.28"', '"httpx>=0.28.1"')
 ON_CALL = "#backend-on-call"
 QUESTION = f"""
@@ -76,6 +77,7 @@ def standards_change(template: Path) -> None:
     old, new = (files / f"{name}.jinja" for name in RENAMED)
     git(template, "mv", str(old), str(new))
     replace(new, API_TITLE, NEW_API_TITLE)
+    replace(new, CONVENTIONS, NEW_CONVENTIONS)
     replace(files / "README.md.jinja", RENAMED[0], RENAMED[1])
     replace(template / "extensions/catalog.py", *BUMP)
     with (template / "copier.yml").open("a") as config:

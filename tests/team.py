@@ -8,6 +8,7 @@ from tests.history import replace
 
 SETTING = ("log_level: INFO", "log_level: WARNING")  # a line the template leaves alone
 CONFLICT = ("workers: 1", "workers: 4")  # a line the template changes too (to workers: 2)
+API_TITLE = ("# svc: HTTP API (v1)", "# svc: HTTP API (v1), with our own routes")
 API_NOTES = "\n## Team notes\n\n`GET /api/v1/about` names the service.\n"
 DELETED = "docs/ARCHITECTURE.md"
 ABOUT = {"service": "svc"}
@@ -131,6 +132,7 @@ def edit(project: Path, framework: str) -> dict[str, str]:
     settings = project / "config/settings.yaml"
     replace(settings, *SETTING)
     replace(settings, *CONFLICT)
+    replace(project / "docs/API.md", *API_TITLE)
     with (project / "docs/API.md").open("a") as notes:
         notes.write(API_NOTES)
     (project / DELETED).unlink()

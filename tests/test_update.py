@@ -99,22 +99,24 @@ def test_update_keeps_the_team_s_edits(
     assert answers_file(project)["on_call"] == history.ON_CALL
     assert answers_file(project)["_commit"] == history.NEW
     assert '"httpx>=0.28.1"' in (project / "pyproject.toml").read_text()
-    # The renamed file: one file, under the new name, with the team's notes and the new title.
+    # The renamed file: one file, under the new name, with the team's edits and the new version's.
     old_name, new_name = history.RENAMED
     assert not (project / old_name).exists()
     renamed = (project / new_name).read_text()
     assert renamed.endswith(team.API_NOTES)
-    assert renamed.startswith("# svc: the HTTP API, version 1\n")
+    assert "## Conventions of every route\n" in renamed
     assert "docs/HTTP-API.md" in (project / "README.md").read_text()
-    # The one collision is marked inline with both sides, and git knows it is unmerged.
-    [(ours, theirs)] = CONFLICT.findall(settings)
-    assert (ours, theirs) == (f"{team.CONFLICT[1]}\n", f"{history.NEW_WORKERS}\n")
-    assert git(project, "diff", "--name-only", "--diff-filter=U").split() == [
-        "config/settings.yaml"
+    # Each collision is marked inline with both sides, and git lists the file as unmerged.
+    assert CONFLICT.findall(settings) == [(f"{team.CONFLICT[1]}\n", f"{history.NEW_WORKERS}\n")]
+    assert CONFLICT.findall(renamed) == [
+        (f"{team.API_TITLE[1]}\n", "# svc: the HTTP API, version 1\n")
     ]
+    unmerged = git(project, "diff", "--name-only", "--diff-filter=U").split()
+    assert unmerged == ["config/settings.yaml", new_name]
     assert not list(project.rglob("*.rej")), "a rejected hunk was left beside a file"
 
-    (project / "config/settings.yaml").write_text(CONFLICT.sub(r"\1", settings))
+    for name in unmerged:  # the team settles both conflicts for its own side
+        (project / name).write_text(CONFLICT.sub(r"\1", (project / name).read_text()))
     suite_passes(project, answers, worker_environment)
 
 
