@@ -16,6 +16,7 @@ Copier runs it with its own Python (`_copier_python`), which can import copier.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import tempfile
@@ -59,8 +60,6 @@ def merge(ours: bytes, base: Path, theirs: Path, scratch: Path) -> tuple[bytes, 
     """git merge-file of the team's file with the template's change; (result, conflicts)."""
     result = scratch / "merged"
     result.write_bytes(ours)
-    empty = scratch / "empty"
-    empty.touch()
     labels = [argument for label in LABELS for argument in ("-L", label)]
     merged = subprocess.run(
         [
@@ -68,7 +67,7 @@ def merge(ours: bytes, base: Path, theirs: Path, scratch: Path) -> tuple[bytes, 
             "merge-file",
             *labels,
             str(result),
-            str(base if base.exists() else empty),
+            str(base if base.exists() else os.devnull),  # added by both: nothing in common
             str(theirs),
         ],
         capture_output=True,

@@ -11,7 +11,6 @@ CONFLICT = ("workers: 1", "workers: 4")  # a line the template changes too (to w
 API_TITLE = ("# svc: HTTP API (v1)", "# svc: HTTP API (v1), with our own routes")
 API_NOTES = "\n## Team notes\n\n`GET /api/v1/about` names the service.\n"
 DELETED = "docs/ARCHITECTURE.md"
-ABOUT = {"service": "svc"}
 
 FASTAPI_ROUTE = '''"""The team's own route: which service answers."""
 
