@@ -357,11 +357,17 @@ DEFAULTS = {
 }
 
 
+# Read where the sentry or opentelemetry question is on (template/.env.example.jinja lists them).
+TELEMETRY_ENV_NAMES = frozenset(
+    {"SENTRY_DSN", "SENTRY_TRACES_SAMPLE_RATE", "OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_SERVICE_NAME"}
+)
+
+
 def service_variable_names() -> set[str]:
     """Every environment variable some rendered service reads."""
     declared = [*BASE_ENV, RATE_LIMIT_REDIS_ENV]
     declared += [var for options in CATALOG.values() for entry in options for var in entry.env]
-    return {var.name for var in declared}
+    return {var.name for var in declared} | TELEMETRY_ENV_NAMES
 
 
 def option(question: str, value: str) -> Option:

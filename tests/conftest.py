@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from pytest_copier.plugin import CopierFixture
 
+from extensions import catalog
 from tests.contract.live import stop_leftover_servers
 
 # The matrix plugin (below) is imported here first: its asserts are still rewritten.
@@ -101,7 +102,8 @@ class Renders:
 
     def pristine(self, answers: dict[str, str]) -> tuple[Path, float]:
         """The render of `answers`, and the seconds it took; not to be written to."""
-        key = combination_id(answers)
+        extras = sorted((q, v) for q, v in answers.items() if q not in catalog.STACK_QUESTIONS)
+        key = "-".join([combination_id(answers), *(f"{q}={v}" for q, v in extras)])
         if key not in self.done:
             copier = CopierFixture(self.template, {}, pytest.MonkeyPatch())
             started = time.perf_counter()

@@ -45,6 +45,8 @@ def test_interactive_copy(copier_template: Path, tmp_path: Path) -> None:
         for prompt in ("lowest Python", "web framework", "ORM", "database", "job queue"):
             answer(child, prompt, "\r")
         answer(child, "How clients authenticate", UP + "\r")
+        for prompt in ("CI runs", "Sentry", "OpenTelemetry"):
+            answer(child, prompt, "\r")
         child.expect(pexpect.EOF)
     finally:
         child.close()
