@@ -1,52 +1,81 @@
-"""Structured logging: one JSON object per line, each with the request id."""
+"""Structured logging with structlog: one JSON object per line, each with the request id.
 
-import json
+structlog formats the records of the standard library's loggers (the service's,
+uvicorn's, gunicorn's, the queue workers'), so every line has the same shape;
+the request id comes from structlog's context variables, bound per request.
+"""
+
 import logging
 import logging.config
 from contextvars import ContextVar
-from datetime import UTC, datetime
 from typing import Any
 
+import structlog
 import yaml
+from structlog.typing import EventDict, Processor
 
 from src.core.config import ROOT_DIR, Settings
 
-request_id_var: ContextVar[str] = ContextVar("request_id", default="-")
+NO_REQUEST = "-"
+# The id error handlers quote in their messages; logs read it from structlog's context.
+request_id_var: ContextVar[str] = ContextVar("request_id", default=NO_REQUEST)
 
-# Attributes every LogRecord has; anything else was passed with `extra=`.
-_STANDARD_ATTRS = frozenset(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
+# What every line gets, whether it comes from a stdlib logger or a structlog one.
+SHARED_PROCESSORS: list[Processor] = [
+    structlog.contextvars.merge_contextvars,
+    structlog.stdlib.add_log_level,
+    structlog.stdlib.add_logger_name,
+    structlog.processors.TimeStamper(fmt="iso", utc=True, key="time"),
+    # The fields passed with `extra=` (method, path, status...).
+    structlog.stdlib.ExtraAdder(),
+]
 # Duplicates of the message that uvicorn adds for terminals.
-_DROPPED_ATTRS = frozenset({"color_message"})
+DROPPED_FIELDS = ("color_message",)
 
 
-class RequestIdFilter(logging.Filter):
-    """Stamps every record with the id of the request being served."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = request_id_var.get()
-        return True
+def bind_request_id(request_id: str) -> None:
+    """Name the request being served: every line logged while serving it carries the id."""
+    request_id_var.set(request_id)
+    structlog.contextvars.bind_contextvars(request_id=request_id)
 
 
-class JsonFormatter(logging.Formatter):
-    """Formats a record as one line of JSON, keeping fields passed with `extra=`."""
+def clear_request_id() -> None:
+    """Forget the request: a thread or task serving the next one must not inherit its id."""
+    request_id_var.set(NO_REQUEST)
+    structlog.contextvars.clear_contextvars()
 
-    def format(self, record: logging.LogRecord) -> str:
-        entry: dict[str, Any] = {
-            "time": datetime.fromtimestamp(record.created, UTC).isoformat(),
-            "level": record.levelname,
-            "logger": record.name,
-            "message": record.getMessage(),
-        }
-        entry.update(
-            {
-                key: value
-                for key, value in record.__dict__.items()
-                if key not in _STANDARD_ATTRS | _DROPPED_ATTRS
-            }
-        )
-        if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps(entry, default=str)
+
+def _tidy(_logger: object, _method: str, event: EventDict) -> EventDict:
+    """Drop the terminal duplicates; the level in capitals, as log queries expect it."""
+    for field in DROPPED_FIELDS:
+        event.pop(field, None)
+    event["level"] = str(event.get("level", "")).upper()
+    return event
+
+
+def _formatter(*last: Processor) -> structlog.stdlib.ProcessorFormatter:
+    return structlog.stdlib.ProcessorFormatter(
+        foreign_pre_chain=SHARED_PROCESSORS,
+        processors=[
+            structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+            _tidy,
+            *last,
+        ],
+    )
+
+
+def json_formatter() -> structlog.stdlib.ProcessorFormatter:
+    """LOG_FORMAT=json: what log collectors read (`message`, `level`, `time`, the fields)."""
+    return _formatter(
+        structlog.processors.EventRenamer("message"),
+        structlog.processors.format_exc_info,
+        structlog.processors.JSONRenderer(),
+    )
+
+
+def console_formatter() -> structlog.stdlib.ProcessorFormatter:
+    """LOG_FORMAT=console: the same fields, aligned for a person at a terminal."""
+    return _formatter(structlog.dev.ConsoleRenderer(colors=False))
 
 
 def logging_config(settings: Settings) -> dict[str, Any]:
@@ -59,3 +88,17 @@ def logging_config(settings: Settings) -> dict[str, Any]:
 
 def configure_logging(settings: Settings) -> None:
     logging.config.dictConfig(logging_config(settings))
+
+
+# structlog's own loggers (`structlog.get_logger()`) hand their events to the
+# standard library, so they reach the same handlers and formatters.
+structlog.configure(
+    processors=[
+        structlog.stdlib.filter_by_level,
+        *SHARED_PROCESSORS[:-1],
+        structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
+    ],
+    logger_factory=structlog.stdlib.LoggerFactory(),
+    wrapper_class=structlog.stdlib.BoundLogger,
+    cache_logger_on_first_use=True,
+)
