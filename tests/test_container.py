@@ -8,13 +8,10 @@ combination's servers, which extensions/context.py derives from the catalog.
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import json
 import re
 import shutil
 import subprocess
-from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -23,9 +20,8 @@ import pytest
 import yaml
 
 # jsonschema ships no type information (and there are no stubs among the dev dependencies).
-from jsonschema import validators  # type: ignore[import-untyped]
-
 from extensions import catalog, context
+from tests import schemas
 from tests.conftest import Renders
 
 # The compose service that runs each server of the catalog, and the image it runs.
@@ -72,19 +68,8 @@ def derived(combination: dict[str, str]) -> dict[str, Any]:
     return context.derive({**catalog.DEFAULTS, **combination, "package_name": "service"})
 
 
-@functools.cache
-def compose_validator() -> Any:
-    """The compose specification's schema, loaded once per worker."""
-    vendor = resources.files("check_jsonschema.builtin_schemas.vendor")
-    schema = json.loads((vendor / "compose-spec.json").read_text())
-    validator = validators.validator_for(schema)
-    validator.check_schema(schema)
-    return validator(schema)
-
-
-def compose_errors(document: Any) -> list[str]:
-    errors = compose_validator().iter_errors(document)
-    return [f"{'/'.join(map(str, error.absolute_path))}: {error.message}" for error in errors]
+def compose_errors(document: Any) -> tuple[str, ...]:
+    return schemas.errors("compose-spec.json", document)
 
 
 def hadolint(dockerfile: Path) -> str:

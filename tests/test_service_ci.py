@@ -11,13 +11,11 @@ test (with the rendered pyproject's coverage gate), each with a tool the service
 from __future__ import annotations
 
 import functools
-import json
 import re
 import shlex
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -26,12 +24,11 @@ import pytest
 import yaml
 
 # jsonschema ships no type information (and there are no stubs among the dev dependencies).
-from jsonschema import validators  # type: ignore[import-untyped]
-from referencing import Registry, Resource
 from referencing.exceptions import Unresolvable
 from ruamel.yaml import YAML
 
 from extensions import catalog, context
+from tests import schemas
 from tests.conftest import Renders
 
 GITHUB = ".github/workflows/ci.yml"
@@ -50,32 +47,6 @@ RELEASE_ONLY_ACTIONS = ("astral-sh/setup-uv",)
 YAML_12 = YAML(typ="safe", pure=True)
 
 
-class RemoteReferenceError(Exception):
-    """A schema asked for a `$ref` outside itself: these checks never go online."""
-
-
-def offline(uri: str) -> Resource[Any]:
-    raise RemoteReferenceError(f"{uri}: a remote $ref, and the CI schemas are checked offline")
-
-
-@functools.cache
-def schema(name: str) -> dict[str, Any]:
-    vendor = resources.files("check_jsonschema.builtin_schemas.vendor")
-    loaded: dict[str, Any] = json.loads((vendor / name).read_text())
-    return loaded
-
-
-@functools.cache
-def validator(name: str) -> Any:
-    """The schema's validator, whose only resource is the schema itself (never fetched)."""
-    contents = schema(name)
-    # Registry is an attrs class whose generated __init__ mypy does not see.
-    registry: Registry[Any] = Registry(retrieve=offline).with_resource(  # type: ignore[call-arg]
-        contents["$id"], Resource.from_contents(contents)
-    )
-    return validators.validator_for(contents)(contents, registry=registry)
-
-
 @functools.cache
 def load(text: str) -> dict[str, Any]:
     loaded: dict[str, Any] = YAML_12.load(text)
@@ -84,10 +55,7 @@ def load(text: str) -> dict[str, Any]:
 
 @functools.cache
 def schema_errors(name: str, text: str) -> tuple[str, ...]:
-    return tuple(
-        f"{'/'.join(map(str, error.absolute_path)) or '(top)'}: {error.message}"
-        for error in validator(name).iter_errors(load(text))
-    )
+    return schemas.errors(name, load(text))
 
 
 def references(node: object) -> Iterator[str]:
@@ -105,8 +73,8 @@ def references(node: object) -> Iterator[str]:
 @pytest.mark.parametrize("name", SCHEMAS.values())
 def test_schemas_resolve_offline(name: str) -> None:
     """Every `$ref` of the vendored schema resolves within it, so validating needs no network."""
-    contents = schema(name)
-    resolver = validator(name)._resolver  # jsonschema exposes no public resolver
+    contents = schemas.schema(name)
+    resolver = schemas.validator(name)._resolver  # jsonschema exposes no public resolver
     found = sorted(set(references(contents)))
     assert found, f"{name} has no $ref: is it the schema we think?"
     for reference in found:
@@ -114,7 +82,9 @@ def test_schemas_resolve_offline(name: str) -> None:
     with pytest.raises(Unresolvable) as remote:
         resolver.lookup("https://example.com/remote.json")
     causes = [remote.value.__cause__, getattr(remote.value.__cause__, "__cause__", None)]
-    assert any(isinstance(cause, RemoteReferenceError) for cause in causes), "it went online"
+    assert any(isinstance(cause, schemas.RemoteReferenceError) for cause in causes), (
+        "it went online"
+    )
 
 
 @dataclass(frozen=True)
